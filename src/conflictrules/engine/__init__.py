@@ -1,0 +1,1 @@
+"""The engine: text -> normalised sentences -> rule matches."""

@@ -1,0 +1,1 @@
+"""The grammar language: parse (pyparsing) -> syntax tree -> compile (regex)."""

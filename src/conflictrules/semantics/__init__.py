@@ -1,0 +1,1 @@
+"""Semantic steps: turning matched text into typed values."""

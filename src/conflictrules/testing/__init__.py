@@ -1,0 +1,1 @@
+"""Testing support for grammar authors: a pytest plugin that collects rule examples."""
