@@ -645,6 +645,8 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_broken_pipe()
         return EXIT_OK
     except Exception as e:  # a worker process died, or a bug: one line, not a traceback
+        if os.environ.get("CONFLICTRULES_DEBUG"):
+            raise
         from concurrent.futures.process import BrokenProcessPool
 
         if isinstance(e, BrokenProcessPool):

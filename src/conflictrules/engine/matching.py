@@ -116,6 +116,8 @@ def _to_match(
     caps: list[Capture] = []
     for group, info in rule.captures.items():
         for s, e in m.spans(group):
+            while e > s and norm.text[e - 1].isspace():  # a repetition's trailing space
+                e -= 1
             if e <= s:
                 continue
             os_, oe = norm.span(s, e)
@@ -123,7 +125,12 @@ def _to_match(
             values = info.wordlist.lookup(text) if info.wordlist is not None else None
             caps.append(Capture(info.field, text, (os_, oe), values))
     caps.sort(key=lambda c: (c.span[0], -c.span[1]))
-    start, end = norm.span(m.start(), m.end())
+    s, e = m.start(), m.end()
+    while s < e and norm.text[s].isspace():  # repetitions may carry a trailing space
+        s += 1
+    while e > s and norm.text[e - 1].isspace():
+        e -= 1
+    start, end = norm.span(s, e)
     return Match(rule, (start, end), original[start:end], tuple(caps), sentence)
 
 

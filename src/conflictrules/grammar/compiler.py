@@ -109,6 +109,13 @@ class _Compiler:
         body = rf"(?<!\w)\L<{key}>(?!\w)"
         return f"(?-i:{body})" if wl.case_sensitive else body
 
+    def word_set(self, words: list[str]) -> str:
+        """An alternation of plain words as one named list: a set lookup, not backtracking."""
+        forms = sorted({w.lower() for w in words} | {w.lower().replace(" ", "-") for w in words})
+        key = f"W{len(self.lists)}"
+        self.lists[key] = forms
+        return rf"(?<!\w)\L<{key}>(?!\w)"
+
     def compile(self, node: ast.Node, scope: Scope, prefix: str) -> str:
         if isinstance(node, ast.Literal):
             return _literal_regex(node.text)
@@ -137,6 +144,9 @@ class _Compiler:
                 out.append(self.compile_item(item, scope, prefix, leading=i > 0))
             return "".join(out)
         if isinstance(node, ast.Alt):
+            words = _plain_words(node)
+            if words is not None and len(words) >= 4:
+                return self.word_set(words)
             return "(?:" + "|".join(self.compile(o, scope, prefix) for o in node.options) + ")"
         if isinstance(node, ast.Repeat):
             return self.compile_item(node, scope, prefix, leading=False)
@@ -160,9 +170,8 @@ class _Compiler:
             inner = self.compile(node.item, scope, prefix)
             if node.max == 1:
                 return f"(?:{sep}{inner})?" if node.min == 0 else f"{sep}{inner}"
-            more = f"(?:{SEP}{inner}){{{max(node.min - 1, 0)},{node.max - 1}}}"
-            body = f"{sep}{inner}{more}"
-            return f"(?:{body})?" if node.min == 0 else f"(?:{body})"
+            # the item once, repeated with trailing space: never the item's regex twice
+            return f"{sep}(?:{inner}{SEP}){{{node.min},{node.max}}}"
         if isinstance(node, ast.NotAhead):
             return self.compile(node, scope, prefix)
         return sep + self.compile(node, scope, prefix)
@@ -178,6 +187,19 @@ class _Compiler:
             )
             raise GrammarError(f"unknown name {node.name!r}", node.loc, hint)
         return binding
+
+
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z']*(?: [A-Za-z][A-Za-z']*)*$")
+
+
+def _plain_words(node: ast.Alt) -> list[str] | None:
+    """The options' texts when every option is a plain literal (letters, single spaces)."""
+    out = []
+    for option in node.options:
+        if not isinstance(option, ast.Literal) or not _PLAIN.match(option.text.strip()):
+            return None
+        out.append(option.text.strip())
+    return out
 
 
 def triggers_of(
@@ -260,7 +282,9 @@ def _selectivity(words: frozenset[str]) -> float:
 
 def compile_rule(rule: ast.RuleDecl, scope: Scope, scopes: Mapping[int, Scope]) -> CompiledRule:
     comp = _Compiler(rule.id, scopes, {})
-    source = comp.compile(rule.pattern, scope, "")
+    # a match starts at the start of a word (or at punctuation): never inside a word, which
+    # spares the engine from trying every character position
+    source = r"(?:(?<!\w)|(?=\W))" + comp.compile(rule.pattern, scope, "")
     try:
         named_lists: dict[str, Any] = comp.lists  # regex takes named lists as keywords
         pattern = regex.compile(source, flags=regex.IGNORECASE | regex.V0, **named_lists)

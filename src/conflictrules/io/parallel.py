@@ -19,7 +19,7 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Protocol
 
@@ -116,13 +116,15 @@ def extract_records(
     chunk_size: int = 16,
     max_chunk_chars: int = 1_000_000,
     in_flight: int | None = None,
-) -> Iterator[tuple[Record, Document]]:
+) -> Generator[tuple[Record, Document], None, None]:
     """Yield ``(record, document)`` for every record, in input order.
 
     ``jobs <= 1`` runs in this process. Otherwise chunks of up to ``chunk_size`` records
     (and about ``max_chunk_chars`` characters) go to ``jobs`` worker processes, with at
     most ``in_flight`` chunks (default ``2 * jobs``) outstanding. An input that fits in
-    one chunk is processed in this process, without starting a pool.
+    one chunk is processed in this process, without starting a pool. Closing the
+    generator early (or an exception, ``KeyboardInterrupt`` included) cancels the queued
+    chunks and shuts the pool down.
     """
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
