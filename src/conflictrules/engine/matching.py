@@ -110,14 +110,23 @@ class RuleSet:
         return out
 
 
+def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
+    """The span without surrounding white space (compiled repetitions carry a trailing
+    space, and a sequence's separator may lead)."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
 def _to_match(
     rule: CompiledRule, m: regex.Match[str], norm: Normalised, original: str, sentence: int
 ) -> Match:
     caps: list[Capture] = []
     for group, info in rule.captures.items():
-        for s, e in m.spans(group):
-            while e > s and norm.text[e - 1].isspace():  # a repetition's trailing space
-                e -= 1
+        for span in m.spans(group):
+            s, e = _trimmed(norm.text, *span)
             if e <= s:
                 continue
             os_, oe = norm.span(s, e)
@@ -125,12 +134,7 @@ def _to_match(
             values = info.wordlist.lookup(text) if info.wordlist is not None else None
             caps.append(Capture(info.field, text, (os_, oe), values))
     caps.sort(key=lambda c: (c.span[0], -c.span[1]))
-    s, e = m.start(), m.end()
-    while s < e and norm.text[s].isspace():  # repetitions may carry a trailing space
-        s += 1
-    while e > s and norm.text[e - 1].isspace():
-        e -= 1
-    start, end = norm.span(s, e)
+    start, end = norm.span(*_trimmed(norm.text, m.start(), m.end()))
     return Match(rule, (start, end), original[start:end], tuple(caps), sentence)
 
 

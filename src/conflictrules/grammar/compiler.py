@@ -17,7 +17,7 @@ import regex
 
 from conflictrules.grammar import ast
 from conflictrules.grammar.errors import GrammarError, Location
-from conflictrules.grammar.wordlists import WordList
+from conflictrules.grammar.wordlists import WordList, surface_variants
 
 SEP = r"\s*"
 
@@ -111,7 +111,7 @@ class _Compiler:
 
     def word_set(self, words: list[str]) -> str:
         """An alternation of plain words as one named list: a set lookup, not backtracking."""
-        forms = sorted({w.lower() for w in words} | {w.lower().replace(" ", "-") for w in words})
+        forms = sorted({v.lower() for w in words for v in surface_variants(w)})
         key = f"W{len(self.lists)}"
         self.lists[key] = forms
         return rf"(?<!\w)\L<{key}>(?!\w)"
