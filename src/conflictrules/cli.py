@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NoReturn, TextIO
 
+from conflictrules.cli_grammar import SUBCOMMANDS as GRAMMAR_SUBCOMMANDS
 from conflictrules.io.parallel import SupportsExtract, default_jobs, extract_records
 from conflictrules.io.readers import (
     STDIN_NAME,
@@ -331,7 +332,7 @@ def _add_eval(subparsers: Any) -> None:
 
 
 #: Functions that each add one subcommand to the subparsers of :func:`build_parser`.
-SUBCOMMANDS: list[Callable[[Any], None]] = [_add_extract, _add_eval]
+SUBCOMMANDS: list[Callable[[Any], None]] = [_add_extract, _add_eval, *GRAMMAR_SUBCOMMANDS]
 
 
 def build_parser() -> argparse.ArgumentParser:
