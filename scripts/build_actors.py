@@ -262,7 +262,7 @@ STATES: dict[str, dict[str, str]] = {
     "USA": {
         "aliases": "US|U.S.|USA|U.S.A.|America|United States of America|CIA|CENTCOM"
         "|Central Command|US Central Command|U.S. Central Command|AFRICOM"
-        "|US Africa Command|U.S. Africa Command",
+        "|US Africa Command|U.S. Africa Command|Africa Command|EUCOM|INDOPACOM",
         "adjectives": "US|U.S.",
         "metonyms": "Washington|Washington, D.C.|White House|Pentagon|State Department"
         "|US State Department|U.S. State Department",

@@ -37,26 +37,59 @@ def default_pack() -> PackInfo:
     return read_manifest(default_pack_path(), origin="built-in")
 
 
-def plugin_packs() -> list[PackInfo]:
-    """Packs installed through the ``conflictrules.grammars`` entry-point group."""
-    out: list[PackInfo] = []
-    for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        try:
-            target = ep.load()
-        except Exception as exc:  # a broken plugin must name itself, not crash the caller
-            raise GrammarError(
-                f"grammar plugin {ep.name!r} ({ep.value}) failed to load: {exc}", None
-            ) from None
+def _origin(ep: metadata.EntryPoint) -> str:
+    dist = getattr(ep, "dist", None)
+    if dist is not None:
+        return f"entry point ({dist.name} {dist.version})"
+    return f"entry point ({ep.value})"
+
+
+def _plugin_pack(ep: metadata.EntryPoint) -> PackInfo:
+    """One plugin's pack: import the entry point's target (the only code that runs), call
+    it if callable, and read the manifest of the folder it names."""
+    where = f"grammar plugin {ep.name!r} ({ep.value})"
+    try:
+        target = ep.load()
         location = target() if callable(target) else target
-        if not isinstance(location, (str, os.PathLike)):
-            raise GrammarError(
-                f"grammar plugin {ep.name!r} returned {location!r}, not a folder",
-                None,
-                "the entry point must return the pack folder's path",
-            )
-        dist = ep.dist.name if ep.dist is not None else "?"
-        out.append(read_manifest(os.fspath(location), origin=f"entry point ({dist})"))
+    except Exception as exc:  # a broken plugin must name itself, not crash the caller
+        raise GrammarError(
+            f"{where} failed to load: {type(exc).__name__}: {exc}",
+            None,
+            "reinstall or uninstall the plugin's package",
+        ) from None
+    if isinstance(location, (str, os.PathLike)):
+        folder = os.fspath(location)
+    elif hasattr(location, "is_dir") and hasattr(location, "joinpath"):
+        folder = str(location)  # an importlib.resources Traversable on the file system
+    else:
+        raise GrammarError(
+            f"{where} returned {location!r}, not a folder",
+            None,
+            "the entry point must return the pack folder's path",
+        )
+    try:
+        return read_manifest(folder, origin=_origin(ep))
+    except GrammarError as err:
+        raise GrammarError(f"{where}: {err.message}", err.location, err.hint) from None
+
+
+def plugin_packs() -> list[PackInfo]:
+    """Packs installed through the ``conflictrules.grammars`` entry-point group, by name."""
+    eps = metadata.entry_points(group=ENTRY_POINT_GROUP)
+    seen: set[tuple[str, str]] = set()
+    out: list[PackInfo] = []
+    for ep in sorted(eps, key=lambda e: (e.name, e.value)):
+        if (ep.name, ep.value) in seen:  # the same distribution found twice on sys.path
+            continue
+        seen.add((ep.name, ep.value))
+        out.append(_plugin_pack(ep))
     return out
+
+
+def installed_packs() -> list[PackInfo]:
+    """Every pack this installation knows without being told: the built-in ``default``
+    pack, then the plugins' packs (each with name, version, path and origin)."""
+    return [default_pack(), *plugin_packs()]
 
 
 def resolve_packs(
@@ -71,7 +104,10 @@ def resolve_packs(
         text = os.fspath(g)
         if not os.path.exists(text) and text in by_name:
             continue  # naming an installed pack is fine: it is loaded already
-        packs.append(read_manifest(text))
+        pack = read_manifest(text)
+        if any(_same_pack(pack, p) for p in packs):
+            continue  # the folder of a pack loaded already (an installed plugin's, say)
+        packs.append(pack)
     names = {p.name for p in packs}
     for p in packs:
         for req in p.requires:
@@ -82,6 +118,10 @@ def resolve_packs(
                     None,
                 )
     return packs
+
+
+def _same_pack(a: PackInfo, b: PackInfo) -> bool:
+    return os.path.realpath(a.path) == os.path.realpath(b.path) and a.files == b.files
 
 
 Locator = Callable[[], str]

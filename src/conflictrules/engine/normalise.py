@@ -47,6 +47,12 @@ _ONE_TO_ONE = str.maketrans(
         "\u2008": " ",
         "\u205f": " ",
         "\u3000": " ",
+        "\x85": " ",  # with the next five: the rest of what \s matches
+        "\u2000": " ",
+        "\u2001": " ",
+        "\u1680": " ",
+        "\u2028": " ",
+        "\u2029": " ",
         "\t": " ",
         "\n": " ",
         "\r": " ",

@@ -88,7 +88,7 @@ def _ends_sentence(text: str, start: int, m: regex.Match[str]) -> bool:
     if mark.startswith("\n"):
         if mark.count("\n") >= 2:
             return True
-        before = text[start : m.start()].rstrip()
+        before = text[max(start, m.start() - 512) : m.start()].rstrip()  # bounded: no O(n^2)
         if not before:
             return False
         last = before[-1]

@@ -1,10 +1,23 @@
 """From casualty-layer matches to casualty records.
 
 A rule's captures are grouped into records: ``count``, ``victims``, ``outcome`` ... make
-record 1, ``count_2``, ``outcome_2`` ... record 2, and so on. A record lacking a field
-takes it from record 1 (the ellipsis in "10 civilians were killed and 45 injured").
-Several ``count`` captures in one record add up ("two soldiers and a policeman").
-Fields fixed by the rule's ``set`` clause apply to every record unless suffixed.
+record 1, ``count_2``, ``outcome_2`` ... record 2, and so on; a capture ``record_2`` wrapping
+a whole phrase puts every capture inside it into record 2 (``record_2.count`` is record 2's
+``count``). A record lacking a field takes it from record 1 (the ellipsis in "10 civilians
+were killed and 45 injured"). Fields fixed by the rule's ``set`` clause apply to every
+record unless suffixed.
+
+What a record counts:
+
+* every ``count`` capture is a figure, and several in one record add up ("two soldiers and
+  three policemen");
+* every ``person`` capture is one person ("a policeman", "another", "his driver", "the
+  hostage", a name), added to the figures ("Rahimi and two of his guards" is 3);
+* an ``anaphor`` capture ("the hostages", "them") refers back to an earlier figure: the
+  record's estimate is None here (its ``low`` counts the other people named with it) and
+  :mod:`conflictrules.semantics.totals` resolves it;
+* a later record that names nobody ("... was abducted and was killed later") counts the
+  people of record 1.
 """
 
 from __future__ import annotations
@@ -53,6 +66,10 @@ class CasualtyDraft:
 
 def _split_field(field: str) -> tuple[str, int, str]:
     head, _, rest = field.partition(".")
+    wrapped = re.fullmatch(r"record_(\d+)", head)
+    if wrapped and rest:
+        base, _, inner = rest.partition(".")
+        return base, int(wrapped.group(1)), inner
     m = re.fullmatch(r"([a-z_]+?)_(\d+)", head)
     if m:
         return m.group(1), int(m.group(2)), rest
@@ -86,10 +103,48 @@ def _sets(match: Match, n: int, fields: dict[str, list[Capture]] | None = None) 
     return out
 
 
+# determiners a ``person`` capture may be; any other text is the person's name
+_PERSON_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "one",
+        "the",
+        "his",
+        "her",
+        "their",
+        "its",
+        "another",
+        "him",
+        "himself",
+        "her",
+        "herself",
+        "he",
+        "she",
+    ]
+)
+
+
+def _person_name(cap: Capture) -> str | None:
+    """The name a ``person`` capture holds ("Abdul Rahim"), None for "a", "the", "his"..."""
+    words = cap.text.split()
+    if (
+        not words
+        or words[0].lower() in _PERSON_WORDS
+        or words[0].lower().startswith(("a ", "one "))
+    ):
+        return None
+    if cap.text.lower().startswith(("an additional", "one more", "a single")):
+        return None
+    return cap.text
+
+
 def _count_of(fields: dict[str, list[Capture]], vague: Mapping[str, int] | None) -> Count | None:
-    counts = fields.get("count", [])
-    parts: list[Count] = []
-    for cap in counts:
+    anaphors = fields.get("anaphor", [])
+    found: list[tuple[int, Count]] = [
+        (p.span[0], Count(1, 1, 1, False, None, p.text)) for p in fields.get("person", [])
+    ]
+    for cap in fields.get("count", []):
         s, e = cap.span
 
         def inner(name: str, s: int = s, e: int = e) -> str | None:
@@ -110,9 +165,16 @@ def _count_of(fields: dict[str, list[Capture]], vague: Mapping[str, int] | None)
             text=cap.text, number=number, number_high=high, qualifier=qual, vague=vg, table=vague
         )
         if c is not None:
-            parts.append(c)
-    if not parts:
+            found.append((s, c))
+    if anaphors:
+        # "the hostages were killed", "killing themselves and a guard": as many as the figure
+        # referred to (resolved in totals) plus the others named, who are the lower bound
+        words = sorted([*anaphors, *fields.get("victims", [])], key=lambda c: c.span)
+        known = sum(c.estimate or 0 for _, c in found) if found else None
+        return Count(None, known, None, False, None, " ".join(c.text for c in words))
+    if not found:
         return None
+    parts = [c for _, c in sorted(found, key=lambda sc: sc[0])]
     if len(parts) == 1:
         return parts[0]
 
@@ -157,6 +219,9 @@ def casualties_from(match: Match, vague: Mapping[str, int] | None = None) -> lis
         if outcome is None and n > 1:
             outcome = _outcome(first_fields, _sets(match, 1))
         count = _count_of(fields, vague)
+        if count is None and n > 1 and not any(k in fields for k in ("count", "person")):
+            # "one officer was abducted and was killed later": the same people
+            count = _count_of(first_fields, vague)
         if count is None and "count" in sets:
             value = sets["count"]
             est = int(value) if isinstance(value, (int, float)) else None
@@ -172,6 +237,9 @@ def casualties_from(match: Match, vague: Mapping[str, int] | None = None) -> lis
         d = CasualtyDraft(
             outcome=outcome, count=count, span=span, rule=match.rule.id, sentence=match.sentence
         )
+        named = [p for p in fields.get("person", []) if _person_name(p) is not None]
+        if named:  # "Rahimi and his driver": the name stands for its own victim
+            victims = sorted([*(victims or []), *named], key=lambda c: c.span)
         if victims:
             d.victims = " and ".join(v.text for v in victims)
             d.victims_span = (victims[0].span[0], victims[-1].span[1])

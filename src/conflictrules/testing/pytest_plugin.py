@@ -1,7 +1,9 @@
 """pytest plugin (entry point ``pytest11``): every example of a ``.rules`` file that sits in
 a grammar pack (a folder with ``pack.cfg``) becomes a test item.
 
-A failure shows the example, what was expected, what came out and the rule id.
+A failure shows the example, what was expected, what came out and the rule id. The pack is
+loaded on top of the built-in one (``conflictrules.testing.examples.grammar_for``); a
+grammar error in it is reported as ``file:line:col`` with a caret, as a collection error.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from conflictrules.grammar.errors import GrammarError
 from conflictrules.grammar.loader import MANIFEST, Grammar, read_manifest
 
 
@@ -23,18 +26,22 @@ def pytest_collect_file(parent: pytest.Collector, file_path: Path) -> pytest.Col
 
 
 def _grammar_for(pack_dir: Path) -> Grammar:
-    from conflictrules.extractor import load_grammar
-    from conflictrules.packs import default_pack_path
+    from conflictrules.testing.examples import grammar_for
 
-    if os.path.realpath(pack_dir) == os.path.realpath(default_pack_path()):
-        return load_grammar(plugins=False)
-    return load_grammar([str(pack_dir)], plugins=False)
+    return grammar_for(pack_dir)
+
+
+class GrammarFailed(Exception):
+    pass
 
 
 class RulesFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
-        read_manifest(str(self.path.parent))
-        grammar = _grammar_for(self.path.parent)
+        try:
+            read_manifest(str(self.path.parent))
+            grammar = _grammar_for(self.path.parent)
+        except GrammarError as err:
+            raise GrammarFailed(str(err)) from None
         for rule in grammar.rules:
             if os.path.realpath(rule.loc.path) != os.path.realpath(self.path):
                 continue
@@ -43,6 +50,11 @@ class RulesFile(pytest.File):
                 yield ExampleItem.from_parent(
                     self, name=f"{rule.id}[{kind}{n}]", rule=rule, example=example
                 )
+
+    def repr_failure(self, excinfo: Any) -> Any:  # type: ignore[override]
+        if isinstance(excinfo.value, GrammarFailed):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
 
 
 class ExampleFailed(Exception):
@@ -57,10 +69,11 @@ class ExampleItem(pytest.Item):
 
     def runtest(self) -> None:
         from conflictrules.grammar.examples import run_example
+        from conflictrules.testing.examples import explain_failure
 
         result = run_example(self.rule, self.example)
         if not result.ok:
-            raise ExampleFailed(result.render())
+            raise ExampleFailed(explain_failure(result))
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> str:
         if isinstance(excinfo.value, ExampleFailed):
