@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))  # run from a checkout
 
-import conflictrules  # noqa: E402
+import conflictrules
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "eval" / "gtd_dev.csv"
 
@@ -40,9 +40,7 @@ def group_id(ex: conflictrules.Extractor, gname: str) -> str | None:
     acronyms = re.findall(r"\(([A-Z][\w\-/]+)\)", gname)
     for candidate in (base, *acronyms):
         actors = ex.extract(candidate).actors
-        covering = [
-            a for a in actors if any(e - s >= 0.6 * len(candidate) for s, e in a.mentions)
-        ]
+        covering = [a for a in actors if any(e - s >= 0.6 * len(candidate) for s, e in a.mentions)]
         if len(covering) == 1:
             return covering[0].id
     return None
@@ -91,23 +89,33 @@ def main() -> int:
             perp_with_casualty += found_perp
         if show and shown < show and not found_perp:
             shown += 1
-            print(f"- {row['id']} {row['perpetrator']} -> {gid}: actors={sorted(actor_ids)} "
-                  f"perpetrators={sorted(str(p) for p in perps)}\n  {row['text'][:300]}")
+            print(
+                f"- {row['id']} {row['perpetrator']} -> {gid}: actors={sorted(actor_ids)} "
+                f"perpetrators={sorted(str(p) for p in perps)}\n  {row['text'][:300]}"
+            )
     seconds = time.perf_counter() - t0
 
     def pct(a: int, b: int) -> str:
         return f"{a}/{b} = {a / b:.1%}" if b else "0/0"
 
-    print(f"{path.name}: {named} rows name a perpetrator group; it appears in the text in "
-          f"{pct(present, named)}")
-    print(f"of those {present} rows: returned as an actor {pct(as_actor, present)}; "
-          f"a casualty's perpetrator {pct(as_perp, present)} "
-          f"({pct(perp_with_casualty, present_with_casualty)} of the rows with a casualty)")
-    print(f"over all {named} named rows: actor {pct(all_actor, named)}; "
-          f"perpetrator {pct(all_perp, named)}")
+    print(
+        f"{path.name}: {named} rows name a perpetrator group; it appears in the text in "
+        f"{pct(present, named)}"
+    )
+    print(
+        f"of those {present} rows: returned as an actor {pct(as_actor, present)}; "
+        f"a casualty's perpetrator {pct(as_perp, present)} "
+        f"({pct(perp_with_casualty, present_with_casualty)} of the rows with a casualty)"
+    )
+    print(
+        f"over all {named} named rows: actor {pct(all_actor, named)}; "
+        f"perpetrator {pct(all_perp, named)}"
+    )
     if no_id:
-        print("group names that read as no single actor: "
-              + ", ".join(f"{g} ({n})" for g, n in no_id.most_common()))
+        print(
+            "group names that read as no single actor: "
+            + ", ".join(f"{g} ({n})" for g, n in no_id.most_common())
+        )
     print(f"{named} documents in {seconds:.1f} s")
     return 0
 

@@ -59,7 +59,7 @@ def test_explain_shows_rule_captures_spans_and_records(
     text = "At least 10 civilians were killed and 45 injured on Monday."
     assert main(["explain", text, "--published", "2019-03-14"]) == 0
     out = capsys.readouterr().out
-    assert "+ casualty.passive (priority" in out
+    assert "+ casualty.passive (priority 50) [0:48]" in out
     assert "count = 'At least 10' [0:11]" in out
     assert "outcome = 'killed' [27:33] -> {'outcome': 'killed'" in out
     assert "casualty 0: killed 10" in out

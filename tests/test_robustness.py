@@ -240,17 +240,16 @@ def test_sentence_splitting_is_linear_on_unfinished_lines() -> None:
 
 @pytest.mark.xfail(
     strict=False,
-    reason="found by the grammar-word property test: digit groups ('2 000') and the white "
-    "space the compiler allows around every item (SEP = \\s*) give casualty.passive and "
-    "casualty.self exponentially many ways to fail; SEP = \\s*+ in grammar/compiler.py "
-    "makes this 0.07 s for eight groups (docs/limits.md)",
+    reason="the separator ambiguity the safety check reports at SPELLED (numbers.rules): the "
+    "white space the compiler allows around every item (SEP = \\s*) gives a run of number "
+    "words two ways to fail per word (20 words: 13 s); SEP = \\s*+ in grammar/compiler.py "
+    "makes it 0.02 s, see docs/limits.md",
 )
-def test_digit_groups_before_a_trigger_word_are_fast() -> None:
-    text = "broke " + " ".join(["2 000"] * 3) + " Brigades Vgvv Aaa"
-    ex = Extractor(budget_seconds=1.0)
+def test_a_run_of_number_words_is_fast() -> None:
+    words = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+    text = f"{words} fifteen sixteen percent were killed"
     start = time.process_time()
-    doc = ex.extract(text)
-    check_document(text, doc)
+    doc = extract_checked(text)
     assert doc.errors == () and time.process_time() - start < 0.5
 
 
@@ -283,19 +282,20 @@ def test_cli_with_a_hostile_grammar_keeps_going(
 ) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    (folder / "a.txt").write_text("Two people were killed.", encoding="utf-8")
+    (folder / "a.txt").write_text("aaaa", encoding="utf-8")
     (folder / "b.txt").write_text("a" * 40 + "!", encoding="utf-8")
     (folder / "c.txt").write_text("No one was hurt.", encoding="utf-8")
-    # the command line has no budget option: its Extractor gets a short one here
+    # the command line has no budget option: its Extractor gets a short one here, and
+    # only the hostile pack (the built-in one would only make it slower to compile)
     monkeypatch.setattr(
-        "conflictrules.extractor.Extractor", functools.partial(Extractor, budget_seconds=0.5)
+        "conflictrules.extractor.Extractor",
+        functools.partial(Extractor, budget_seconds=0.5, default=False, plugins=False),
     )
     status = cli.main(["extract", str(folder), "--grammar", str(HOSTILE), "--jobs", "1"])
     out, err = capsys.readouterr()
     docs = [json.loads(line) for line in out.splitlines()]
     assert [Path(d["id"]).name for d in docs] == ["a.txt", "b.txt", "c.txt"]
     assert status == cli.EXIT_RECORD_ERRORS == 3
-    assert docs[0]["errors"] == [] and docs[0]["totals"]["killed"]["estimate"] == 2
-    assert len(docs[1]["errors"]) == 1 and docs[1]["errors"][0].startswith(BUDGET_ERROR)
-    assert docs[2]["errors"] == []
+    assert [len(d["errors"]) for d in docs] == [0, 1, 0]
+    assert docs[1]["errors"][0].startswith(BUDGET_ERROR)
     assert str(folder / "b.txt") in err and "Traceback" not in err

@@ -7,17 +7,30 @@ linking -> totals -> Document. A document never raises: problems go to ``errors`
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
+import hashlib
 import os
+import sys
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
+import regex
 
-from conflictrules.engine.matching import Budget, BudgetExceeded, Match, RuleSet, resolve_overlaps
+from conflictrules.engine.matching import (
+    Budget,
+    BudgetExceeded,
+    Match,
+    RuleSet,
+    Sentence,
+    resolve_overlaps,
+)
 from conflictrules.engine.normalise import Normalised
 from conflictrules.engine.sentences import split_sentences
+from conflictrules.grammar.compiler import ProgramStore, using_store
 from conflictrules.grammar.loader import Grammar, PackInfo, load_packs
 from conflictrules.model import Casualty, Document
 from conflictrules.packs import resolve_packs
@@ -42,15 +55,109 @@ def _fingerprint(packs: Sequence[PackInfo]) -> tuple[tuple[str, float, int], ...
     return tuple(sorted(out))
 
 
+def cache_dir() -> str | None:
+    """Where compiled grammars are kept across runs: ``$CONFLICTRULES_CACHE_DIR`` (empty,
+    ``0`` or ``off`` turns the cache off), else ``$XDG_CACHE_HOME/conflictrules``, else
+    ``~/.cache/conflictrules`` (``%LOCALAPPDATA%`` on Windows)."""
+    env = os.environ.get("CONFLICTRULES_CACHE_DIR")
+    if env is not None:
+        return None if env.strip().lower() in ("", "0", "off", "no", "none") else env
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base and sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+    if not base:
+        home = os.path.expanduser("~")
+        if home == "~":
+            return None
+        base = os.path.join(home, ".cache")
+    return os.path.join(base, "conflictrules")
+
+
+def _store_path(packs: Sequence[PackInfo]) -> str | None:
+    """The compiled-pattern file of this set of packs (named after their folders; what it
+    holds is keyed by each pattern's own source, so an edited grammar reuses the patterns
+    of every rule it did not change)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    h = hashlib.sha256(f"{_CACHE_FORMAT}|{regex.__version__}|{sys.version_info[:2]}".encode())
+    for p in packs:
+        h.update(b"\x00" + p.name.encode() + b"\x00" + os.fsencode(os.path.abspath(p.path)))
+    return os.path.join(folder, h.hexdigest()[:32] + ".programs")
+
+
+_CACHE_FORMAT = 1
+_CACHE_KEEP = 16  # pack sets kept on disk (the least recently written go first)
+
+
+def _read_store(path: str | None) -> ProgramStore:
+    """The store saved at ``path``, which looks into the other stores of the cache folder
+    (most recent first) for a program it lacks."""
+    if path is None:
+        return ProgramStore()
+
+    def others() -> Iterator[Mapping[str, tuple[Any, ...]]]:
+        try:
+            entries = [
+                e
+                for e in os.scandir(os.path.dirname(path))
+                if e.name.endswith(".programs") and e.path != path
+            ]
+            entries.sort(key=lambda e: e.stat().st_mtime, reverse=True)
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                with open(entry.path, "rb") as f:
+                    yield ProgramStore.loads(f.read()).programs
+            except OSError:
+                continue
+
+    try:
+        with open(path, "rb") as f:
+            return ProgramStore.loads(f.read(), others)
+    except OSError:
+        return ProgramStore(more=others)
+
+
+def _write_store(path: str | None, store: ProgramStore) -> None:
+    """Save the store (the programs this build used) atomically; a cache that cannot be
+    written is no error."""
+    if path is None or not (store.changed or store.unused):
+        return
+    folder = os.path.dirname(path)
+    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(tmp, "wb") as f:
+            f.write(store.dumps(used_only=True))
+        os.replace(tmp, path)
+        entries = sorted(
+            (e for e in os.scandir(folder) if e.name.endswith(".programs")),
+            key=lambda e: e.stat().st_mtime,
+        )
+        for old in entries[:-_CACHE_KEEP]:
+            os.remove(old.path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.remove(tmp)
+
+
 @functools.lru_cache(maxsize=16)
 def _load_cached(packs: tuple[PackInfo, ...], fingerprint: tuple[Any, ...]) -> Grammar:
-    return load_packs(packs)
+    path = _store_path(packs)
+    store = _read_store(path)
+    with using_store(store):
+        grammar = load_packs(packs)
+    _write_store(path, store)
+    return grammar
 
 
 def load_grammar(
     grammars: Sequence[str | os.PathLike[str]] = (), *, plugins: bool = True, default: bool = True
 ) -> Grammar:
-    """Compile the packs (cached per process while their files are unchanged)."""
+    """Compile the packs: once per process while their files are unchanged, and from the
+    compiled patterns kept in :func:`cache_dir` when this grammar was compiled before."""
     packs = tuple(resolve_packs(list(grammars), plugins=plugins, default=default))
     return _load_cached(packs, _fingerprint(packs))
 
@@ -122,8 +229,9 @@ class Extractor:
         found: list[Match] = []
         for i, (start, end) in enumerate(split_sentences(text)):
             norm = Normalised(text[start:end], base=start)
+            sentence = Sentence(norm.text)  # read once, for every layer
             for rs in sets:
-                found.extend(rs.run(norm, text, i, budget))
+                found.extend(rs.run(norm, text, i, budget, prepared=sentence))
         return resolve_overlaps(found)
 
     # -- extraction -------------------------------------------------------------------

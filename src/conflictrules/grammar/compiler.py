@@ -1,15 +1,27 @@
 """Compiling a rule's pattern to one `regex` pattern, with its captures and trigger words.
 
 The compiler does the things rules should never spell out: optional white space between
-elements, word boundaries around words, hyphen/space variants inside literals, named
-lists for word lists, and prefixed names for captures nested in definitions.
+elements, word boundaries around words, hyphen/space variants inside literals, word lists
+as trie-shaped alternations, and prefixed names for captures nested in definitions.
+
+Two things serve speed only, never meaning: where a match can start (StartSpec, so the
+engine tries a rule at a few positions of a sentence instead of all), and a store of
+compiled regex programs (ProgramStore, so a grammar compiled once compiles again in a
+fraction of a second).
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
+import functools
+import hashlib
+import marshal
 import re
-from collections.abc import Mapping
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -42,6 +54,8 @@ class CompiledRule:
     loc: Location
     triggers: frozenset[str] | None  # lower-cased words one of which every match contains
     source: str  # the regex source, for explain and check
+    # where a match can start (alternatives); None: anywhere (see StartSpec)
+    starts: tuple[StartSpec, ...] | None = None
 
 
 class Scope:
@@ -94,27 +108,21 @@ class _Compiler:
         self.rule_id = rule_id
         self.scopes = scopes  # id(Define) -> the scope it was defined in
         self.defining = defining
+        # named lists for regex.compile (none since lists compile to alternations; kept
+        # for callers that pass them on)
         self.lists: dict[str, list[str]] = {}
-        self.list_keys: dict[str, str] = {}
         self.captures: dict[str, CaptureInfo] = {}
         self.group_count = 0
         self.stack: list[str] = []
 
     def list_ref(self, wl: WordList) -> str:
-        key = self.list_keys.get(wl.name + "@" + wl.path)
-        if key is None:
-            key = f"L{len(self.list_keys)}_{wl.name}"
-            self.list_keys[wl.name + "@" + wl.path] = key
-            self.lists[key] = sorted(wl.forms)
-        body = rf"(?<!\w)\L<{key}>(?!\w)"
+        body = rf"(?<!\w){_alternation(wl.forms, not wl.case_sensitive)}(?!\w)"
         return f"(?-i:{body})" if wl.case_sensitive else body
 
     def word_set(self, words: list[str]) -> str:
-        """An alternation of plain words as one named list: a set lookup, not backtracking."""
-        forms = sorted({v.lower() for w in words for v in surface_variants(w)})
-        key = f"W{len(self.lists)}"
-        self.lists[key] = forms
-        return rf"(?<!\w)\L<{key}>(?!\w)"
+        """An alternation of plain words, tried longest first (see _alternation)."""
+        forms = frozenset(v.lower() for w in words for v in surface_variants(w))
+        return rf"(?<!\w){_alternation(forms, True)}(?!\w)"
 
     def compile(self, node: ast.Node, scope: Scope, prefix: str) -> str:
         if isinstance(node, ast.Literal):
@@ -187,6 +195,61 @@ class _Compiler:
             )
             raise GrammarError(f"unknown name {node.name!r}", node.loc, hint)
         return binding
+
+
+@functools.lru_cache(maxsize=256)
+def _alternation(forms: frozenset[str], fold: bool) -> str:
+    """The forms as one alternation that tries them longest first (what a `regex` named
+    list does), shaped as a trie so that a failing position costs a few character tests
+    instead of one test per form.
+
+    Every form that matches at a position is a prefix of the text there, so all of them
+    lie on one path of the trie; preferring a longer continuation at every node therefore
+    tries them in the same order as a named list (longest first). Under IGNORECASE two
+    different children must never match the same character: keys are lower-cased, which
+    is exact for ASCII; lists with other characters keep a flat, longest-first
+    alternation (the same branch a named list compiles to, without the trie's speed).
+    """
+    unique = sorted(set(forms))
+    if not unique:
+        return "(?!)"
+    if fold and not all(f.isascii() for f in unique):
+        flat = sorted(unique, key=len, reverse=True)  # stable: as regex sorts a named list
+        return "(?:" + "|".join(regex.escape(f) for f in flat) + ")"
+    trie: dict[str, Any] = {}
+    for form in unique:
+        node = trie
+        for ch in form.lower() if fold else form:
+            node = node.setdefault(ch, {})
+        node[""] = None
+    return "(?:" + _emit_trie(trie) + ")"
+
+
+def _emit_trie(node: dict[str, Any]) -> str:
+    # children whose continuations are the same share them behind a character class
+    # ("aid[ \-]worker"): the text's next character picks one child at most, so this
+    # matches the same strings in the same order, in a fraction of the regex
+    by_tail: dict[str, list[str]] = {}
+    for ch, child in sorted(node.items()):
+        if ch:
+            by_tail.setdefault(_emit_trie(child), []).append(ch)
+    parts = []
+    for tail, chars in by_tail.items():
+        if len(chars) == 1:
+            head = regex.escape(chars[0])
+        else:
+            head = "[" + "".join(_class_char(c) for c in chars) + "]"
+        parts.append(head + tail)
+    if not parts:
+        return ""
+    body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
+    if "" in node:
+        return f"(?:{body})?"
+    return body
+
+
+def _class_char(ch: str) -> str:
+    return "\\" + ch if ch in "\\]^-[" else ch
 
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z']*(?: [A-Za-z][A-Za-z']*)*$")
@@ -280,17 +343,179 @@ def _selectivity(words: frozenset[str]) -> float:
     return -(common * 1000) - len(words)
 
 
+# --- compiled patterns, kept across runs ---------------------------------------------------
+#
+# Nearly all the time of building a grammar goes into the `regex` module's compiler, which
+# parses each pattern in Python; a compiled Pattern cannot be saved (it pickles as its
+# source and compiles again when loaded). What the regex module hands its C core at the
+# end of compiling (the pattern's program: lists of ints, group names, named lists) is
+# plain data, though, and building a Pattern from it takes microseconds. A ProgramStore
+# keeps those programs, keyed by everything that determines them (the pattern's source,
+# flags and named lists, the regex version), so a program is reused only for the very
+# pattern it was made from; extractor.load_grammar reads and writes stores in the cache
+# folder (docs/scale.md). Getting a program relies on a detail of the regex module (its
+# compiler's last call); should that or anything else fail (another regex version, an
+# unreadable file), patterns are compiled the ordinary way: a store is only a shortcut.
+
+FLAGS = regex.IGNORECASE | regex.V0
+_STORE_FORMAT = 1
+_capture_lock = threading.Lock()
+
+
+def _regex_core() -> Any:
+    """The regex module's C core, whose ``compile`` takes a finished program."""
+    main = getattr(regex, "_main", None)
+    core = getattr(main, "_regex", None)
+    return core if callable(getattr(core, "compile", None)) else None
+
+
+def _program_key(source: str, lists: Mapping[str, Sequence[str]]) -> str:
+    h = hashlib.sha256()
+    h.update(f"{_STORE_FORMAT}|{regex.__version__}|{int(FLAGS)}|".encode())
+    h.update(source.encode("utf-8", "surrogatepass"))
+    for name in sorted(lists):
+        h.update(b"\x00" + name.encode() + b"\x00")
+        h.update("\x01".join(lists[name]).encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+class ProgramStore:
+    """Compiled regex programs by pattern key; ``changed`` when one was added."""
+
+    def __init__(
+        self,
+        programs: Mapping[str, tuple[Any, ...]] | None = None,
+        more: Callable[[], Iterable[Mapping[str, tuple[Any, ...]]]] | None = None,
+    ) -> None:
+        self.programs: dict[str, tuple[Any, ...]] = dict(programs or {})
+        # where else to look when a program is missing (other grammars' stores, which
+        # often share rules: the default pack's), read at the first miss only
+        self._more = more
+        self.used: set[str] = set()  # keys compiled through this store
+        self.changed = False
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def unused(self) -> bool:
+        """True when the store holds programs nothing compiled with it used."""
+        return len(self.used) < len(self.programs)
+
+    # -- on disk ---------------------------------------------------------------------------
+
+    def dumps(self, used_only: bool = False) -> bytes:
+        programs = self.programs
+        if used_only:
+            programs = {k: v for k, v in programs.items() if k in self.used}
+        payload = marshal.dumps((_STORE_FORMAT, regex.__version__, sys.version_info[:2], programs))
+        return hashlib.sha256(payload).digest() + payload
+
+    @classmethod
+    def loads(
+        cls,
+        data: bytes,
+        more: Callable[[], Iterable[Mapping[str, tuple[Any, ...]]]] | None = None,
+    ) -> ProgramStore:
+        """A store from ``dumps`` output; an empty one if the data is damaged or was
+        written by another version of regex, Python or this format."""
+        digest, payload = data[:32], data[32:]
+        if len(digest) < 32 or hashlib.sha256(payload).digest() != digest:
+            return cls(more=more)
+        try:
+            fmt, version, python, programs = marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            return cls(more=more)
+        if (fmt, version, tuple(python)) != (
+            _STORE_FORMAT,
+            regex.__version__,
+            tuple(sys.version_info[:2]),
+        ) or not isinstance(programs, dict):
+            return cls(more=more)
+        return cls(programs, more)
+
+    # -- use -------------------------------------------------------------------------------
+
+    def compile(self, source: str, lists: dict[str, Any]) -> Any:
+        core = _regex_core()
+        key = _program_key(source, lists)
+        self.used.add(key)
+        if key not in self.programs and self._more is not None:
+            more, self._more = self._more, None
+            for programs in more():
+                for k, v in programs.items():
+                    self.programs.setdefault(k, v)
+        args = self.programs.get(key)
+        if core is not None and args is not None and args and args[0] == source:
+            try:
+                pattern = core.compile(*args)
+                self.hits += 1
+                return pattern
+            except Exception:  # a program this core does not take: compile afresh
+                del self.programs[key]
+        self.misses += 1
+        if core is None:
+            return regex.compile(source, flags=FLAGS, **lists)
+        captured: list[tuple[Any, ...]] = []
+        with _capture_lock:
+            original = core.compile
+
+            def capture(*args: Any) -> Any:
+                if args and args[0] == source:
+                    captured.append(args)
+                return original(*args)
+
+            core.compile = capture
+            try:
+                # not from the regex module's own cache: its program is what is wanted
+                pattern = regex.compile(source, flags=FLAGS, cache_pattern=False, **lists)
+            finally:
+                core.compile = original
+        if captured:
+            args = tuple(int(a) if isinstance(a, int) else a for a in captured[-1])
+            try:
+                marshal.dumps(args)
+            except ValueError:  # not plain data: this regex version differs; do not keep it
+                return pattern
+            self.programs[key] = args
+            self.changed = True
+        return pattern
+
+
+_STORE: contextvars.ContextVar[ProgramStore | None] = contextvars.ContextVar(
+    "conflictrules_program_store", default=None
+)
+
+
+@contextlib.contextmanager
+def using_store(store: ProgramStore) -> Iterator[ProgramStore]:
+    """Compile rules with ``store`` (reusing its programs, adding new ones) in this block."""
+    token = _STORE.set(store)
+    try:
+        yield store
+    finally:
+        _STORE.reset(token)
+
+
+def compile_pattern(source: str, lists: Mapping[str, Sequence[str]] | None = None) -> Any:
+    """``regex.compile(source, IGNORECASE | V0, **lists)``, through the active store."""
+    named: dict[str, Any] = dict(lists or {})
+    store = _STORE.get()
+    if store is None:
+        return regex.compile(source, flags=FLAGS, **named)
+    return store.compile(source, named)
+
+
 def compile_rule(rule: ast.RuleDecl, scope: Scope, scopes: Mapping[int, Scope]) -> CompiledRule:
     comp = _Compiler(rule.id, scopes, {})
     # a match starts at the start of a word (or at punctuation): never inside a word, which
     # spares the engine from trying every character position
     source = r"(?:(?<!\w)|(?=\W))" + comp.compile(rule.pattern, scope, "")
     try:
-        named_lists: dict[str, Any] = comp.lists  # regex takes named lists as keywords
-        pattern = regex.compile(source, flags=regex.IGNORECASE | regex.V0, **named_lists)
+        pattern = compile_pattern(source, comp.lists)
     except regex.error as exc:
         raise GrammarError(f"rule {rule.id} does not compile: {exc}", rule.loc) from None
     triggers = triggers_of(rule.pattern, scope, scopes)
+    specs = _StartAnalysis(scopes).specs(rule.pattern, scope)
     return CompiledRule(
         rule.id,
         rule.layer,
@@ -302,4 +527,538 @@ def compile_rule(rule: ast.RuleDecl, scope: Scope, scopes: Mapping[int, Scope]) 
         rule.loc,
         triggers,
         source,
+        None if specs is None else tuple(specs),
     )
+
+
+# --- where a match can start ------------------------------------------------------------
+#
+# The engine does not try a rule at every position of a sentence: it tries it only where a
+# match can start, as computed here from the rule's syntax tree. Everything below is a
+# necessary condition (it may let through a position where the rule then fails, never the
+# reverse), so matching with it finds exactly what trying every position finds.
+#
+# A sentence is read as tokens: runs of word characters and single other non-space
+# characters. A *chunk* is a run of word characters, apostrophes and hyphens (so "al-Qaeda's"
+# is one chunk of four tokens); a WORD never spans two chunks, which makes chunks the unit in
+# which the length of a stretch of pattern can be bounded.
+
+ANY = "any"  # any token, and a match may start with white space
+DIGIT = "digit"  # a word token whose first character is a digit
+UPPER = "upper"  # a word token whose first character is upper case
+WORDS = "word"  # any word token
+_WORD_CHAR = regex.compile(r"\w")
+_CHUNKS = regex.compile(r"[\w'\-]+|[^\w\s'\-]")
+_TOKENS = regex.compile(r"\w+|[^\w\s]")
+
+
+@attrs.frozen(slots=True)
+class FirstSet:
+    """What the first token of a match can be.
+
+    ``words``: case-folded word tokens (whole runs of word characters); ``kinds``: DIGIT,
+    UPPER, WORDS, ANY, ``"=c"`` (a word token starting with the character c), or a single
+    punctuation character; ``space``: a match may begin with white space before it.
+    """
+
+    words: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    space: bool = False
+
+    def __or__(self, other: FirstSet) -> FirstSet:
+        return FirstSet(
+            self.words | other.words, self.kinds | other.kinds, self.space or other.space
+        )
+
+    @property
+    def anything(self) -> bool:
+        return ANY in self.kinds
+
+    @property
+    def wordlike(self) -> bool:
+        """True when only listed words and punctuation can start the element."""
+        return not any(k in (ANY, DIGIT, UPPER, WORDS) or k[0] == "=" for k in self.kinds)
+
+
+NOTHING = FirstSet()
+EVERYTHING = FirstSet(kinds=frozenset([ANY]), space=True)
+
+
+@attrs.frozen(slots=True)
+class StartSpec:
+    """Where one alternative of a rule can start: at a token allowed by ``first`` (None:
+    any), and, with an ``anchor`` (an element every match contains), before a token the
+    anchor allows: at most ``reach`` chunks before it (None: any distance)."""
+
+    first: FirstSet | None
+    anchor: FirstSet | None = None
+    reach: int | None = 0
+    # what must match at an anchor token for it to count: the rule from the anchor on
+    # (loosened: optional space between all elements, look-arounds and optional tail
+    # dropped), a regex.Pattern; None: the anchor token alone
+    check: Any = attrs.field(default=None, eq=False, repr=False)
+    check_source: str | None = None
+
+
+CHECK_BUDGET = 4000  # characters of regex in an anchor's check
+
+
+def _first_regex(first: FirstSet) -> str | None:
+    """A regex matching (at least) the first token a FirstSet allows; None when it would
+    allow anything, or when its words are not plain ASCII (a case-folded key is not always
+    what IGNORECASE matches)."""
+    if first.anything or not all(w.isascii() for w in first.words):
+        return None
+    options: list[str] = []
+    if first.kinds & {DIGIT, UPPER, WORDS}:
+        options.append(r"\w")  # (isdigit and isupper reach beyond \d and \p{Lu})
+    else:
+        if first.words:
+            options.append(rf"(?<!\w){_alternation(first.words, True)}(?!\w)")
+        exact = sorted(k[1] for k in first.kinds if k[0] == "=" and len(k) == 2)
+        if exact:
+            options.append("(?-i:[" + "".join(regex.escape(c) for c in exact) + "])")
+    punct = sorted(k for k in first.kinds if len(k) == 1)
+    options.extend(regex.escape(c) for c in punct)
+    return "(?:" + "|".join(options) + ")" if options else None
+
+
+def _char_kind(ch: str, fold: bool) -> str:
+    if ch == _SENTINEL_UPPER:
+        return WORDS if fold else UPPER
+    if ch == _SENTINEL_LETTER:
+        return WORDS
+    if _WORD_CHAR.match(ch):
+        if ch.isdigit():
+            return DIGIT
+        if fold:
+            return WORDS
+        return UPPER if ch.isupper() else "=" + ch  # case-sensitive: this very character
+    if ch.isspace() or ch.lower() != ch or ch.upper() != ch or ch in _SENTINELS:
+        return ANY
+    return ch
+
+
+_SENTINEL_UPPER = "\ue000"  # stands for \p{Lu} while a raw regex is analysed
+_SENTINEL_LETTER = "\ue001"  # \p{L} and friends
+_SENTINEL_OTHER = "\ue002"  # any other property: anything
+_SENTINELS = frozenset([_SENTINEL_UPPER, _SENTINEL_LETTER, _SENTINEL_OTHER])
+# syntax Python's parser would read differently from the regex module (named lists, reverse
+# search, POSIX classes, nested sets, fuzzy constraints): such a raw regex is not analysed
+_REGEX_ONLY = regex.compile(r"\\L<|\(\?r|\[:|\[\[|\{[^}]*[eids]\s*[<=]")
+_PROPERTY = regex.compile(r"\\([pP])\{\^?([^}]*)\}|\\([pP])([A-Za-z])")
+_UPPER_PROPS = frozenset(["lu", "uppercaseletter", "upper", "uppercase", "gc=lu"])
+_LETTER_PROPS = frozenset(
+    ["l", "letter", "ll", "lowercaseletter", "lt", "lm", "lo", "alpha", "alphabetic", "gc=l"]
+)
+
+
+def _python_re_parser() -> Any:
+    try:
+        from re import _parser  # type: ignore[attr-defined]
+
+        return _parser
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_parse
+
+        return sre_parse
+
+
+def _property_sentinel(m: regex.Match[str]) -> str:
+    negated = (m.group(1) or m.group(3)) == "P" or m.group(0).startswith(("\\p{^", "\\P{^"))
+    name = (m.group(2) or m.group(4) or "").lower().replace("_", "").replace(" ", "")
+    if negated:
+        return _SENTINEL_OTHER
+    if name in _UPPER_PROPS:
+        return _SENTINEL_UPPER
+    if name in _LETTER_PROPS:
+        return _SENTINEL_LETTER
+    return _SENTINEL_OTHER
+
+
+@attrs.frozen(slots=True)
+class _RawInfo:
+    first: FirstSet
+    nullable: bool
+    chunks: int | None
+
+
+@functools.lru_cache(maxsize=512)
+def _raw_info(source: str, fold: bool) -> _RawInfo:
+    """First token, nullability and chunk bound of a raw regex (conservative: anything it
+    cannot read, such as regex-module-only syntax, is ANY and unbounded)."""
+    unknown = _RawInfo(EVERYTHING, True, None)
+    if _REGEX_ONLY.search(source):
+        return unknown
+    text = _PROPERTY.sub(_property_sentinel, source)
+    try:
+        parsed = _python_re_parser().parse(text)
+    except Exception:  # any syntax Python's re does not know
+        return unknown
+    try:
+        kinds, nullable = _re_first(list(parsed), fold)
+        width, chunky = _re_width(list(parsed))
+    except _Unknown:
+        return unknown
+    first = EVERYTHING if ANY in kinds else FirstSet(kinds=frozenset(kinds))
+    if width == 0:
+        chunks: int | None = 0
+    elif chunky:
+        chunks = 1
+    else:
+        chunks = width if width < _MAXREPEAT else None
+    return _RawInfo(first, nullable, chunks)
+
+
+class _Unknown(Exception):
+    pass
+
+
+_ZERO_WIDTH = frozenset(["AT", "ASSERT", "ASSERT_NOT"])
+_REPEATS = frozenset(["MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"])
+_MAXREPEAT = 1 << 30
+
+
+def _op_name(op: Any) -> str:
+    return str(getattr(op, "name", op))
+
+
+def _class_kinds(items: list[tuple[Any, Any]], fold: bool) -> set[str]:
+    out: set[str] = set()
+    for op, av in items:
+        name = _op_name(op)
+        if name == "LITERAL":
+            out.add(_char_kind(chr(av), fold))
+        elif name == "RANGE":
+            lo, hi = av
+            if hi - lo > 4096:
+                out.add(ANY)
+            else:
+                out.update(_char_kind(chr(c), fold) for c in range(lo, hi + 1))
+        elif name == "CATEGORY":
+            cat = _op_name(av)
+            out.add(DIGIT if cat == "CATEGORY_DIGIT" else WORDS if cat == "CATEGORY_WORD" else ANY)
+        else:  # NEGATE and anything else
+            out.add(ANY)
+    return out
+
+
+def _re_first(seq: list[tuple[Any, Any]], fold: bool) -> tuple[set[str], bool]:
+    """Kinds of the first consumed character of a parsed sequence, and whether it can
+    match the empty string."""
+    kinds: set[str] = set()
+    for op, av in seq:
+        name = _op_name(op)
+        if name in _ZERO_WIDTH:
+            continue
+        if name == "LITERAL":
+            kinds.add(_char_kind(chr(av), fold))
+            return kinds, False
+        if name == "IN":
+            kinds |= _class_kinds(list(av), fold)
+            return kinds, False
+        if name in ("ANY", "NOT_LITERAL"):
+            kinds.add(ANY)
+            return kinds, False
+        if name == "SUBPATTERN":
+            _group, add, delete, body = av
+            inner_fold = (fold or bool(add & re.IGNORECASE)) and not delete & re.IGNORECASE
+            k, nullable = _re_first(list(body), inner_fold)
+        elif name == "ATOMIC_GROUP":
+            k, nullable = _re_first(list(av), fold)
+        elif name == "BRANCH":
+            k, nullable = set(), False
+            for alt in av[1]:
+                ak, an = _re_first(list(alt), fold)
+                k |= ak
+                nullable = nullable or an
+        elif name in _REPEATS:
+            low, _high, body = av
+            k, nullable = _re_first(list(body), fold)
+            nullable = nullable or low == 0
+        else:
+            raise _Unknown(name)
+        kinds |= k
+        if not nullable:
+            return kinds, False
+    return kinds, True
+
+
+def _is_chunk_char(ch: str) -> bool:
+    return ch in _SENTINELS - {_SENTINEL_OTHER} or ch in "'-" or bool(_WORD_CHAR.match(ch))
+
+
+def _class_chunky(items: list[tuple[Any, Any]]) -> bool:
+    for op, av in items:
+        name = _op_name(op)
+        if name == "LITERAL":
+            if not _is_chunk_char(chr(av)):
+                return False
+        elif name == "RANGE":
+            lo, hi = av
+            if hi - lo > 4096 or not all(_is_chunk_char(chr(c)) for c in range(lo, hi + 1)):
+                return False
+        elif name == "CATEGORY":
+            if _op_name(av) not in ("CATEGORY_DIGIT", "CATEGORY_WORD"):
+                return False
+        else:
+            return False
+    return True
+
+
+def _re_width(seq: list[tuple[Any, Any]]) -> tuple[int, bool]:
+    """The longest match in characters (_MAXREPEAT or more: unbounded) and whether every
+    consumed character is a chunk character (a word character, apostrophe or hyphen)."""
+    width = 0
+    chunky = True
+    for op, av in seq:
+        name = _op_name(op)
+        if name in _ZERO_WIDTH:
+            continue
+        if name == "LITERAL":
+            w, c = 1, _is_chunk_char(chr(av))
+        elif name == "IN":
+            w, c = 1, _class_chunky(list(av))
+        elif name in ("ANY", "NOT_LITERAL"):
+            w, c = 1, False
+        elif name == "SUBPATTERN":
+            w, c = _re_width(list(av[3]))
+        elif name == "ATOMIC_GROUP":
+            w, c = _re_width(list(av))
+        elif name == "BRANCH":
+            w, c = 0, True
+            for alt in av[1]:
+                aw, ac = _re_width(list(alt))
+                w, c = max(w, aw), c and ac
+        elif name in _REPEATS:
+            _low, high, body = av
+            bw, c = _re_width(list(body))
+            w = _MAXREPEAT if high >= _MAXREPEAT and bw else bw * high
+        else:
+            raise _Unknown(name)
+        width = min(_MAXREPEAT, width + w)
+        chunky = chunky and c
+    return width, chunky
+
+
+def _literal_first(text: str) -> FirstSet:
+    t = text.strip()
+    if not t:
+        return EVERYTHING
+    if _WORD_CHAR.match(t[0]):
+        run = regex.match(r"\w+", t)
+        assert run is not None
+        if t[run.end() : run.end() + 1] == "-":
+            # "year-old" also matches "yearold": the first word is not a whole token
+            return FirstSet(kinds=frozenset([WORDS]))
+        return FirstSet(words=frozenset([run.group().casefold()]))
+    kind = _char_kind(t[0], True)
+    return EVERYTHING if kind == ANY else FirstSet(kinds=frozenset([kind]))
+
+
+def _literal_chunks(text: str) -> int:
+    pieces = text.split()
+    return len(_TOKENS.findall(text)) + max(0, len(pieces) - 1)
+
+
+def _form_first(forms: Iterable[str]) -> FirstSet:
+    words: set[str] = set()
+    kinds: set[str] = set()
+    for form in forms:
+        if not form:
+            continue
+        run = regex.match(r"\w+", form)
+        if run is not None:
+            words.add(run.group().casefold())
+        else:
+            kinds.add(_char_kind(form[0], True))
+    if ANY in kinds:
+        return EVERYTHING
+    return FirstSet(frozenset(words), frozenset(kinds))
+
+
+class _StartAnalysis:
+    """First tokens, nullability and chunk bounds of pattern nodes (see StartSpec)."""
+
+    def __init__(self, scopes: Mapping[int, Scope]) -> None:
+        self.scopes = scopes
+        self.first_memo: dict[int, tuple[FirstSet, bool]] = {}
+        self.chunk_memo: dict[int, int | None] = {}
+
+    def first(self, node: ast.Node, scope: Scope, depth: int = 0) -> tuple[FirstSet, bool]:
+        """The node's first token (when its match is not empty) and whether it can match
+        the empty string; as compiled by _Compiler.compile (no leading separator)."""
+        if depth > 60:
+            return EVERYTHING, True
+        if isinstance(node, ast.Literal):
+            return _literal_first(node.text), False
+        if isinstance(node, ast.Raw):
+            info = _raw_info(node.regex, True)
+            return info.first, info.nullable
+        if isinstance(node, ast.Ref):
+            binding = scope.lookup(node.name)
+            if isinstance(binding, WordList):
+                return _form_first(binding.forms), not binding.forms
+            if binding is None:
+                return EVERYTHING, True
+            key = id(binding)
+            if key not in self.first_memo:
+                self.first_memo[key] = self.first(binding.pattern, self.scopes[key], depth + 1)
+            return self.first_memo[key]
+        if isinstance(node, ast.Capture):
+            return self.first(node.item, scope, depth + 1)
+        if isinstance(node, ast.NotAhead):
+            return NOTHING, True
+        if isinstance(node, ast.Alt):
+            out, nullable = NOTHING, False
+            for option in node.options:
+                f, n = self.first(option, scope, depth + 1)
+                out, nullable = out | f, nullable or n
+            return out, nullable
+        if isinstance(node, ast.Repeat):
+            f, n = self.first(node.item, scope, depth + 1)
+            if n and node.max > 1:  # an empty round, its trailing separator, another round
+                f = f | FirstSet(space=True)
+            return f, n or node.min == 0
+        if isinstance(node, ast.Seq):
+            out = NOTHING
+            for i, item in enumerate(node.items):
+                f, n = self.first(item, scope, depth + 1)
+                if i > 0 and not isinstance(item, ast.NotAhead):
+                    f = f | FirstSet(space=True)  # the separator before the item
+                out = out | f
+                if not n:
+                    return out, False
+            return out, True
+        return EVERYTHING, True
+
+    def chunks(self, node: ast.Node, scope: Scope, depth: int = 0) -> int | None:
+        """At most how many chunks a match of the node spans (None: unbounded)."""
+        if depth > 60:
+            return None
+        if isinstance(node, ast.Literal):
+            return _literal_chunks(node.text)
+        if isinstance(node, ast.Raw):
+            return _raw_info(node.regex, True).chunks
+        if isinstance(node, ast.Ref):
+            binding = scope.lookup(node.name)
+            if isinstance(binding, WordList):
+                return max((len(_CHUNKS.findall(f)) for f in binding.forms), default=0)
+            if binding is None:
+                return None
+            key = id(binding)
+            if key not in self.chunk_memo:
+                self.chunk_memo[key] = self.chunks(binding.pattern, self.scopes[key], depth + 1)
+            return self.chunk_memo[key]
+        if isinstance(node, ast.Capture):
+            return self.chunks(node.item, scope, depth + 1)
+        if isinstance(node, ast.NotAhead):
+            return 0
+        if isinstance(node, ast.Alt):
+            total = 0
+            for option in node.options:
+                c = self.chunks(option, scope, depth + 1)
+                if c is None:
+                    return None
+                total = max(total, c)
+            return total
+        if isinstance(node, ast.Repeat):
+            c = self.chunks(node.item, scope, depth + 1)
+            return None if c is None else c * node.max
+        if isinstance(node, ast.Seq):
+            total = 0
+            for item in node.items:
+                c = self.chunks(item, scope, depth + 1)
+                if c is None:
+                    return None
+                total += c
+            return total
+        return None
+
+    def specs(self, node: ast.Node, scope: Scope, depth: int = 0) -> list[StartSpec] | None:
+        """Where a match of the node can start; None: anywhere."""
+        if depth > 60:
+            return None
+        if isinstance(node, ast.Capture):
+            return self.specs(node.item, scope, depth + 1)
+        if isinstance(node, ast.Ref):
+            binding = scope.lookup(node.name)
+            if isinstance(binding, ast.Define):
+                return self.specs(binding.pattern, self.scopes[id(binding)], depth + 1)
+        if isinstance(node, ast.Alt) and _plain_words(node) is None:
+            out: list[StartSpec] = []
+            plain = NOTHING
+            for option in node.options:
+                found = self.specs(option, scope, depth + 1)
+                if found is None:
+                    return None
+                for spec in found:
+                    if spec.anchor is not None:
+                        out.append(spec)
+                    elif spec.first is not None:
+                        plain = plain | spec.first  # alternatives without an anchor: one set
+            return [StartSpec(plain), *out] if plain != NOTHING else out
+        first, nullable = self.first(node, scope, depth + 1)
+        if nullable:
+            return None
+        spec_first = None if first.anything else first
+        # the anchor: the first required element after the first that only listed words
+        # (or punctuation) can start; what follows it in the rule is checked at each of
+        # its tokens before any position before it is tried
+        items = self.flatten(node, scope, depth + 1)
+        reach: int | None = 0
+        for k, (item, item_scope) in enumerate(items):
+            f, n = self.first(item, item_scope, depth + 1)
+            if k > 0 and not n and f.wordlike and not f.space and (f.words or f.kinds):
+                source = self.suffix(items[k:], depth + 1)
+                check = None if source is None else compile_pattern(source)
+                return [StartSpec(spec_first, f, reach, check, source)]
+            c = self.chunks(item, item_scope, depth + 1)
+            reach = None if reach is None or c is None else reach + c
+        return None if spec_first is None else [StartSpec(spec_first)]
+
+    def suffix(self, items: list[tuple[ast.Node, Scope]], depth: int) -> str | None:
+        """A regex matching at least what the elements match in a row, kept short: the
+        elements are taken whole while the regex stays under CHECK_BUDGET characters, then
+        the next required one by its first token only (None when it would say no more than
+        the first element's tokens)."""
+        comp = _Compiler("check", self.scopes, {})
+        parts: list[tuple[str, bool]] = []  # (regex, nullable)
+        size = 0
+        for item, scope in items:
+            if self.chunks(item, scope, depth) == 0:
+                continue  # a look-around: dropping it only loosens the check
+            nullable = self.first(item, scope, depth)[1]
+            body = comp.compile_item(item, scope, "", leading=False)
+            if size + len(body) <= CHECK_BUDGET or not parts:
+                parts.append((body, nullable))
+                size += len(body)
+                continue
+            if not nullable:
+                token = _first_regex(self.first(item, scope, depth)[0])
+                if token is not None:
+                    parts.append((token, False))
+            break
+        while parts and parts[-1][1]:
+            parts.pop()  # an optional tail constrains nothing
+        if len(parts) < 2:
+            return None
+        return SEP.join(body for body, _n in parts)
+
+    def flatten(self, node: ast.Node, scope: Scope, depth: int) -> list[tuple[ast.Node, Scope]]:
+        """The elements every match runs through in order (sequences, captures and
+        definitions opened up), for choosing an anchor."""
+        if depth > 60:
+            return [(node, scope)]
+        if isinstance(node, ast.Capture):
+            return self.flatten(node.item, scope, depth + 1)
+        if isinstance(node, ast.Ref):
+            binding = scope.lookup(node.name)
+            if isinstance(binding, ast.Define):
+                return self.flatten(binding.pattern, self.scopes[id(binding)], depth + 1)
+        if isinstance(node, ast.Seq):
+            out: list[tuple[ast.Node, Scope]] = []
+            for item in node.items:
+                out.extend(self.flatten(item, scope, depth + 1))
+            return out
+        return [(node, scope)]

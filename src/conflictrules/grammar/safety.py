@@ -9,11 +9,11 @@ This module finds such rules before they run, on what the compiler produces for 
 rule (so it sees exactly the regex that will run, definitions and word lists included):
 
 1. Each rule's regex is turned into a position automaton (one state per character class
-   the regex can read; word lists become minimal letter automata) over a small alphabet:
-   the letters a-z, digits, white space, each ASCII punctuation mark, and one symbol each
-   for other letters, other digits and other characters. Repetitions are loops carrying
-   their bound (``*`` and ``+`` in raw regexes are unbounded). Look-arounds that test one
-   character (``\\b``, ``(?<!\\w)``, ``(?!\\d)`` ...) and possessive repetitions
+   the regex can read; named lists ``\\L<...>`` become minimal letter automata) over a
+   small alphabet: the letters a-z, digits, white space, each ASCII punctuation mark, and
+   one symbol each for other letters, other digits and other characters. Repetitions are
+   loops carrying their bound (``*`` and ``+`` in raw regexes are unbounded). Look-arounds
+   that test one character (``\\b``, ``(?<!\\w)``, ``(?!\\d)`` ...) and possessive repetitions
    (``[\\w'-]*+``) are kept as constraints on the transitions; other look-arounds are
    assumed to succeed. Normalised text never has two white-space characters in a row,
    and the analysis knows it.
@@ -25,8 +25,13 @@ rule (so it sees exactly the regex that will run, definitions and word lists inc
 3. Each finding gets a worst-case *branching* estimate: how many ways a failing match
    can divide a stretch of text among the competing paths, limited by the repetitions'
    bounds and by the longest sentence the engine ever matches (``MAX_SENTENCE``). A
-   rule's branching is the product over its findings. Rules whose branching exceeds
-   ``MAX_BRANCHING`` are errors for ``conflictrules check`` (see docs/limits.md).
+   rule's branching is that of its worst finding. Findings over ``MAX_BRANCHING`` are
+   errors for ``conflictrules check`` (see docs/limits.md).
+
+Only the repetitions that can loop matter (every cycle lies inside one), so each
+outermost loop is analysed on its own and the result is reused wherever the same
+definition is expanded again; a loop too large to analyse whole (``SPLIT_ABOVE``) is
+analysed by the loops inside it.
 
 The analysis over-approximates (look-aheads on words are ignored, so two alternatives a
 ``!X`` keeps apart may be reported as competing); bounded repetitions keep such false
@@ -40,6 +45,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 import unicodedata
 from collections import Counter, deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
@@ -56,8 +62,9 @@ from conflictrules.grammar.loader import Grammar, PackInfo, _collect_files
 from conflictrules.grammar.wordlists import WordList, load_gazetteer, load_list
 
 #: A rule whose worst-case branching estimate exceeds this is rejected by ``check``.
-#: 10^5 ways of matching one stretch of text is about 10-50 ms of backtracking per start
-#: position; the default grammar's rules stay far below it (docs/limits.md).
+#: 10^5 ways of matching one stretch of text is tens of milliseconds of backtracking per
+#: start position; bounded ambiguities stay far below it, growing ones far above
+#: (docs/limits.md).
 MAX_BRANCHING = 100_000
 #: The longest text one rule ever runs on (the sentence cap of the engine).
 INPUT_CAP = MAX_SENTENCE
@@ -176,7 +183,6 @@ def _behind(mask: int, negated: bool) -> Filter:
     return (out[0], out[1], out[2], out[3], out[4])
 
 
-_WORD_NEXT = WORD
 _NONWORD_NEXT = NONWORD | END
 BOUNDARY: Filter = (FULL, _NONWORD_NEXT, _NONWORD_NEXT, WORD, WORD)
 NOT_BOUNDARY: Filter = (FULL, WORD, WORD, _NONWORD_NEXT, _NONWORD_NEXT)
@@ -189,20 +195,28 @@ AT_END: Filter = (END, END, END, END, END)
 Origin = tuple[tuple[int, ...], int, int]  # (open markers, source offset, first inner marker)
 
 
-@attrs.frozen(slots=True)
 class _Sym:
-    mask: int
-    origin: Origin
+    """One character of a class (plain slots: the parser makes hundreds of thousands)."""
+
+    __slots__ = ("mask", "origin")
+
+    def __init__(self, mask: int, origin: Origin) -> None:
+        self.mask = mask
+        self.origin = origin
 
 
-@attrs.frozen(slots=True)
 class _Cat:
-    items: tuple[_Node, ...]
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[_Node, ...]) -> None:
+        self.items = items
 
 
-@attrs.frozen(slots=True)
 class _Or:
-    items: tuple[_Node, ...]
+    __slots__ = ("items",)
+
+    def __init__(self, items: tuple[_Node, ...]) -> None:
+        self.items = items
 
 
 @attrs.frozen(slots=True)
@@ -250,26 +264,16 @@ _POSIX = {
 }
 
 
+_LETTER_PROPERTIES = {
+    *("l", "lu", "ll", "lt", "lm", "lo", "letter", "alpha", "alphabetic", "upper"),
+    *("uppercase", "lower", "lowercase", "uppercaseletter", "lowercaseletter"),
+}
+
+
 def _property_mask(name: str) -> int:
     key = name.lower().replace("_", "").replace(" ", "")
     key = key.split("=", 1)[-1].split(":", 1)[-1]
-    if key in (
-        "l",
-        "lu",
-        "ll",
-        "lt",
-        "lm",
-        "lo",
-        "letter",
-        "alpha",
-        "alphabetic",
-        "upper",
-        "uppercase",
-        "lower",
-        "lowercase",
-        "uppercaseletter",
-        "lowercaseletter",
-    ):
+    if key in _LETTER_PROPERTIES:
         return LETTERS
     if key in ("n", "nd", "digit", "number", "decimalnumber"):
         return DIGITS
@@ -282,6 +286,9 @@ def _property_mask(name: str) -> int:
     return ALL
 
 
+_PLAIN_RUN = re.compile(r"[^\\\[().|*+?{^$)]+")
+
+
 class _Parser:
     """A parser for the `regex` module's syntax (version 0) as the compiler emits it."""
 
@@ -292,6 +299,7 @@ class _Parser:
         self.opened: list[int] = []
         self.raw_start: dict[int, int] = {}
         self.verbose = False
+        self.stack: tuple[int, ...] = ()
 
     def parse(self) -> _Node:
         node = self.alternation()
@@ -300,7 +308,7 @@ class _Parser:
         return node
 
     def origin(self, offset: int, first: int = -1) -> Origin:
-        return (tuple(self.marks), offset, first)
+        return (self.stack, offset, first)
 
     def alternation(self) -> _Node:
         branches = [self.sequence()]
@@ -321,6 +329,18 @@ class _Parser:
                     self.pos += 1
                 continue
             start = self.pos
+            if not self.verbose:
+                run = _PLAIN_RUN.match(src, start)
+                if run is not None:
+                    end = run.end()
+                    if end < len(src) and src[end] in "*+?{":
+                        end -= 1  # the last character takes the quantifier
+                    if end > start:
+                        stack = self.stack
+                        for i in range(start, end):
+                            items.append(_Sym(_char_mask(src[i]), (stack, i, -1)))
+                        self.pos = end
+                        continue
             opened = len(self.opened)
             atom = self.atom()
             if atom is None:
@@ -388,10 +408,12 @@ class _Parser:
             if text[:1] == "<" and text[1:].isdigit():
                 mark = int(text[1:])
                 self.marks.append(mark)
+                self.stack = tuple(self.marks)
                 self.opened.append(mark)
                 self.raw_start[mark] = self.pos + 3  # a raw regex is emitted as (?:...)
             elif text[:1] == ">" and text[1:].isdigit() and self.marks:
                 self.marks.pop()
+                self.stack = tuple(self.marks)
             return None
         if src.startswith("?:", self.pos) or src.startswith("?|", self.pos):
             self.pos += 2
@@ -774,7 +796,10 @@ class _Automaton:
         self.edges: list[list[Edge]] = []
         self.edge_sets: list[set[Edge]] = []
         self.pos_loop: list[int] = []  # the innermost loop each position is in, or -1
+        self.top: list[int] = []  # the outermost loop each position is in, or -1
         self.current_loop = -1
+        self.current_top = -1
+        self.loopy: dict[int, bool] = {}
         self.loops: list[_Loop] = []
         self.approximate: list[str] = []
 
@@ -784,25 +809,45 @@ class _Automaton:
         self.edges.append([])
         self.edge_sets.append(set())
         self.pos_loop.append(self.current_loop)
+        self.top.append(self.current_top)
         return len(self.labels) - 1
 
     def connect(
         self, last: Iterable[tuple[int, Filter]], first: Iterable[tuple[int, Filter]], tag: int
     ) -> None:
-        first = tuple(first)
+        # only edges inside one outermost loop can lie on a cycle: the others are left out
+        # (they cannot matter to the analysis, and a rule has many of them)
+        top = self.top
+        by_top: dict[int, list[tuple[int, Filter]]] = {}
+        for q, fq in first:
+            if top[q] >= 0:
+                by_top.setdefault(top[q], []).append((q, fq))
+        if not by_top:
+            return
         for p, fp in last:
+            targets = by_top.get(top[p])
+            if not targets:
+                continue
             out = self.edges[p]
             known = self.edge_sets[p]
-            for q, fq in first:
-                f = _conj(fp, fq)
-                if _dead(f):
-                    continue
+            for q, fq in targets:
+                if fp is TRUE:
+                    f = fq
+                elif fq is TRUE:
+                    f = fp
+                else:
+                    f = _conj(fp, fq)
+                    if _dead(f):
+                        continue
                 edge = (q, f, tag)
                 if edge not in known:
                     known.add(edge)
                     out.append(edge)
 
     def build(self, node: _Node, loop: int, in_loop: bool) -> _Frag:
+        if self.current_top < 0 and not self.has_loop(node):
+            # outside every loop nothing can lie on a cycle: no positions needed
+            return _EMPTY
         if isinstance(node, _Sym):
             p = self.position(node.mask, node.origin)
             return _Frag(((p, TRUE),), ((p, TRUE),), None)
@@ -833,6 +878,21 @@ class _Automaton:
             return self.repeat(node, loop, in_loop)
         return self.word_list(node, in_loop)
 
+    def has_loop(self, node: _Node) -> bool:
+        """Whether a repetition that can loop (more than once) is inside the node."""
+        if isinstance(node, _Rep):
+            return node.max is None or node.max >= 2 or self.has_loop(node.item)
+        if isinstance(node, (_Cat, _Or)):
+            key = id(node)  # the tree is alive while it is built
+            hit = self.loopy.get(key)
+            if hit is None:
+                hit = any(self.has_loop(item) for item in node.items)
+                self.loopy[key] = hit
+            return hit
+        if isinstance(node, _Atomic):
+            return self.has_loop(node.item)
+        return False
+
     def cat(self, a: _Frag, b: _Frag) -> _Frag:
         self.connect(a.last, b.first, -1)
         first = a.first
@@ -856,10 +916,12 @@ class _Automaton:
         if looped:
             lid = len(self.loops)
             self.loops.append(_Loop(node.max, loop, node.origin, node.possessive))
-        saved = self.current_loop
+        saved, saved_top = self.current_loop, self.current_top
         self.current_loop = lid
+        if self.current_top < 0 and looped:
+            self.current_top = lid
         body = self.build(node.item, lid, in_loop or looped)
-        self.current_loop = saved
+        self.current_loop, self.current_top = saved, saved_top
         last = body.last
         stop: Filter | None = None
         if node.possessive:
@@ -901,7 +963,7 @@ class _Automaton:
             self.approximate.append(node.key)
             longest = max(len(f) for f in forms)
             token = _Rep(_Sym(_forms_mask(forms), node.origin), 1, longest, False, node.origin)
-            return self.build(token, -1, True)
+            return self.build(token, self.current_loop, True)
         base = len(self.labels)
         for i in range(1, len(dawg.labels)):
             self.position(dawg.labels[i], node.origin)
@@ -964,7 +1026,6 @@ def _sccs(n: int, succ: Sequence[Sequence[int]]) -> list[list[int]]:
 
 # --- ambiguity --------------------------------------------------------------------------------
 
-Step = tuple[int, int, int, bool, int]  # (target state, edge 1, edge 2, divergent, symbols)
 Local = dict[int, list[Edge]]
 
 
@@ -1401,7 +1462,6 @@ def _findings(
 ) -> list[Finding]:
     out: dict[tuple[Any, ...], Finding] = {}
     loops = auto.loops
-    base = rule.loc
     for w, cycle_loops in witnesses:
         home_loop = _home_loop(auto, w, cycle_loops)
         estimate, uses1, uses2 = _estimate(loops, w, cycle_loops, home_loop)
@@ -1421,12 +1481,12 @@ def _findings(
             elif inner in _ancestors(loops, outer) or outer in _ancestors(loops, inner):
                 what = (
                     f"a repetition inside a repetition: the inner one{where_inner} at "
-                    f"{_short(inner_loc, base)} and this one can divide the same text "
+                    f"{_short(inner_loc, loc)} and this one can divide the same text "
                     "between their iterations"
                 )
             else:
                 what = (
-                    f"this repetition and the one{where_inner} at {_short(inner_loc, base)} "
+                    f"this repetition and the one{where_inner} at {_short(inner_loc, loc)} "
                     "can divide the same text between them"
                 )
             what += f", e.g. {w.text * 3!r}"
@@ -1448,7 +1508,7 @@ def _findings(
         else:
             common = sorted(uses1, key=lambda lid: _depth(loops, lid))
             lid = common[-1] if common else home_loop
-            loc = where.at(loops[lid].origin) if lid >= 0 else base
+            loc = where.at(loops[lid].origin) if lid >= 0 else rule.loc
             diff = [
                 (a, b) for (_x, a, _t), (_y, b, _u) in zip(w.path1, w.path2, strict=True) if a != b
             ]
@@ -1471,9 +1531,9 @@ def _findings(
                 kind = "separator"
             else:
                 if la == lb:
-                    parts = f"two ways through the pattern at {_short(la, base)}"
+                    parts = f"two ways through the pattern at {_short(la, loc)}"
                 else:
-                    parts = f"the parts at {_short(la, base)} and {_short(lb, base)}"
+                    parts = f"the parts at {_short(la, loc)} and {_short(lb, loc)}"
                 what = (
                     f"under this repetition {parts} can both match {w.text!r}, so each "
                     "iteration may be matched more than one way"
@@ -1499,6 +1559,127 @@ def _depth(loops: Sequence[_Loop], lid: int) -> int:
     return d
 
 
+class _Shaper:
+    """Keys that identify a loop's subtree across rules: its structure, its word lists
+    (by content) and the grammar nodes its positions come from. A definition expanded in
+    many rules has the same key everywhere, so it is analysed once."""
+
+    def __init__(self, lists: Mapping[str, Sequence[str]], where: _Locator) -> None:
+        self.lists = lists
+        self.where = where
+        self.memo: dict[int, Any] = {}  # id(node) -> key (the tree is alive meanwhile)
+
+    def place(self, origin: Origin) -> Any:
+        stack, offset, first = origin
+        marks = self.where.marks
+        inner = id(marks[stack[-1]]) if stack and stack[-1] < len(marks) else None
+        outer = id(marks[first]) if 0 <= first < len(marks) else None
+        raw = offset - self.where.raw_start.get(stack[-1], 0) if stack else offset
+        return (inner, outer, raw if self.where.in_raw(origin) else None)
+
+    def key(self, node: _Node) -> Any:
+        hit = self.memo.get(id(node))
+        if hit is not None:
+            return hit
+        out: Any
+        if isinstance(node, _Sym):
+            out = ("s", node.mask, self.place(node.origin))
+        elif isinstance(node, _Filt):
+            out = ("f", node.filter)
+        elif isinstance(node, (_Cat, _Or)):
+            out = (type(node).__name__, tuple(self.key(i) for i in node.items))
+        elif isinstance(node, _Rep):
+            out = (
+                "r",
+                self.key(node.item),
+                node.min,
+                node.max,
+                node.possessive,
+                self.place(node.origin),
+            )
+        elif isinstance(node, _Atomic):
+            out = ("a", self.key(node.item))
+        else:
+            out = ("l", hash(tuple(self.lists.get(node.key, ()))), self.place(node.origin))
+        self.memo[id(node)] = out
+        return out
+
+
+def _size(node: _Node, lists: Mapping[str, Sequence[str]], memo: dict[int, int]) -> int:
+    """About how many positions the automaton of a node has (word lists inside loops
+    count their letter automata)."""
+    hit = memo.get(id(node))
+    if hit is not None:
+        return hit
+    if isinstance(node, _Sym):
+        out = 1
+    elif isinstance(node, (_Cat, _Or)):
+        out = sum(_size(i, lists, memo) for i in node.items)
+    elif isinstance(node, (_Rep, _Atomic)):
+        out = _size(node.item, lists, memo)
+    elif isinstance(node, _List):
+        dawg = _dawg(lists.get(node.key, ()))
+        out = len(dawg.labels) if dawg is not None else 2
+    else:
+        out = 0
+    memo[id(node)] = out
+    return out
+
+
+def _top_loops(
+    tree: _Node, lists: Mapping[str, Sequence[str]], too_large: list[_Rep]
+) -> list[_Rep]:
+    """The outermost repetitions that can loop: every cycle lies inside one of them. A
+    repetition too large to analyse whole gives its inner ones instead (and goes to
+    ``too_large``)."""
+    out: list[_Rep] = []
+    memo: dict[int, int] = {}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _Rep):
+            if node.max is None or node.max >= 2:
+                if _size(node, lists, memo) > SPLIT_ABOVE:
+                    too_large.append(node)
+                    stack.append(node.item)
+                else:
+                    out.append(node)
+            else:
+                stack.append(node.item)
+        elif isinstance(node, (_Cat, _Or)):
+            stack.extend(reversed(node.items))
+        elif isinstance(node, _Atomic):
+            stack.append(node.item)
+    return out
+
+
+_LOOP_CACHE: dict[Any, tuple[tuple[Finding, ...], tuple[str, ...], bool]] = {}
+
+
+def _analyse_loop(
+    rule: ast.RuleDecl, node: _Rep, lists: Mapping[str, Sequence[str]], where: _Locator
+) -> tuple[tuple[Finding, ...], tuple[str, ...], bool]:
+    auto = _Automaton(lists)
+    auto.build(node, -1, False)
+    succ = [[e[0] for e in out] for out in auto.edges]
+    witnesses: list[tuple[_Witness, frozenset[int]]] = []
+    split: list[int] = []
+    for comp in _sccs(len(succ), succ):
+        if len(comp) == 1 and comp[0] not in succ[comp[0]]:
+            continue
+        witnesses.extend(_component_witnesses(auto, comp, frozenset(), split))
+    notes = []
+    if split:
+        places = sorted({str(where.at(auto.loops[lid].origin)) for lid in split})
+        notes.append(
+            "too large to analyse as a whole (its parts were): the repetitions at "
+            + ", ".join(places)
+        )
+    if auto.approximate:
+        notes.append("word lists approximated: " + ", ".join(sorted(set(auto.approximate))))
+    return tuple(_findings(rule, auto, witnesses, where)), tuple(notes), not split
+
+
 def analyse_source(
     rule: ast.RuleDecl,
     source: str,
@@ -1511,32 +1692,42 @@ def analyse_source(
         tree = parser.parse()
     except (_Unsupported, ValueError, IndexError) as exc:
         return RuleReport(rule.id, rule.loc, 1, (), False, f"not analysed: {exc}")
-    auto = _Automaton(lists)
-    auto.build(tree, -1, False)
     where = _Locator(rule, marks, parser.raw_start)
-    succ = [[e[0] for e in out] for out in auto.edges]
-    witnesses: list[tuple[_Witness, frozenset[int]]] = []
-    split: list[int] = []
-    for comp in _sccs(len(succ), succ):
-        if len(comp) == 1 and comp[0] not in succ[comp[0]]:
-            continue
-        witnesses.extend(_component_witnesses(auto, comp, frozenset(), split))
-    notes = []
-    if split:
-        places = sorted({_short(where.at(auto.loops[lid].origin), rule.loc) for lid in split})
+    shaper = _Shaper(lists, where)
+    found: dict[tuple[Location, str], Finding] = {}
+    notes: list[str] = []
+    too_large: list[_Rep] = []
+    loops = _top_loops(tree, lists, too_large)
+    complete = not too_large
+    if too_large:
+        places = ", ".join(sorted({str(where.at(r.origin)) for r in too_large}))
         notes.append(
-            "too large to analyse as a whole (its parts were): the repetitions at "
-            + ", ".join(places)
+            f"too large to analyse as a whole (its parts were): the repetitions at {places}"
         )
-    if auto.approximate:
-        notes.append("word lists approximated: " + ", ".join(sorted(set(auto.approximate))))
-    findings = _findings(rule, auto, witnesses, where)
+    for loop in loops:
+        # without markers every position is placed at the rule: its loops are its own
+        key = shaper.key(loop) if marks else (rule.loc, shaper.key(loop))
+        hit = _LOOP_CACHE.get(key)
+        if hit is None:
+            hit = _analyse_loop(rule, loop, lists, where)
+            if len(_LOOP_CACHE) > 2048:
+                _LOOP_CACHE.clear()
+            _LOOP_CACHE[key] = hit
+        loop_findings, loop_notes, loop_complete = hit
+        for f in loop_findings:
+            f = attrs.evolve(f, rule=rule.id)
+            previous = found.get((f.location, f.message))
+            if previous is None or previous.branching < f.branching:
+                found[(f.location, f.message)] = f
+        notes.extend(n for n in loop_notes if n not in notes)
+        complete = complete and loop_complete
+    findings = sorted(found.values(), key=lambda f: -f.branching)
     combined = 1
     for f in findings:
         combined *= max(1, f.branching)
     worst = max((f.branching for f in findings), default=1)
     return RuleReport(
-        rule.id, rule.loc, worst, tuple(findings), not split, "; ".join(notes), combined
+        rule.id, rule.loc, worst, tuple(findings), complete, "; ".join(notes), combined
     )
 
 
@@ -1649,6 +1840,9 @@ def analyse_rules(
 
     Raises GrammarErrors when a rule does not compile."""
     packs = _packs_of(grammar_or_packs)
+    # loops are shared between rules by the identity of their grammar nodes, which live
+    # as long as this call: start afresh
+    _LOOP_CACHE.clear()
     reports = []
     errors: list[GrammarError] = []
     for decl, scope, def_scopes in _rules_of(packs):

@@ -11,15 +11,17 @@ docs/time.md give the rules in prose. In short:
   ("the army", "a coast guard spokesman") is the state of the last organ of the same kind
   that named its state, else the document's *home state*: the state of the dateline
   ("KYIV -"), else the state mentioned most often.
-* **Perpetrator**, first rule that gives one: (1) an actor inside the captured perpetrator
-  phrase; "its forces" is the sentence's source, "the attackers" the last attacker; (2)
-  the attacker of the casualty's sentence (an actor before an attack noun or verb, "Russian
-  airstrikes", "ISIS launched"); (3) the attacker of one of the two sentences before it
-  (the carry-over: "Russian aircraft conducted strikes ... At least 10 civilians were
-  killed"); (4) a claim of responsibility or an attribution of blame made after the
-  figure ("... claimed responsibility for the attack"), or before it for a revised toll.
-  Populations and media are never perpetrators, and a perpetrator is never the victims'
-  own actor.
+* **Perpetrator**, first rule that gives one (docs/actors.md, "Roles"): (1) an actor in
+  the captured perpetrator phrase; "its forces" is the sentence's source, "the attackers"
+  the last attacker; (2) a pronoun doing the harm ("an airstrike it carried out") is the
+  sentence's source; (3) the attacker of the casualty's sentence (an actor before an
+  attack noun or verb, "Russian airstrikes", "ISIS launched"); (4) the carry-over: the
+  attacker of one of the two sentences before, or the perpetrator of the last figure of
+  the sentence before, unless the text turns to another incident ("Separately, ...")
+  ("Russian aircraft conducted strikes ... At least 10 civilians were killed"); (5) a
+  revised toll keeps the perpetrator of the figure it revises; (6) a claim of
+  responsibility or an attribution of blame made after the figure. Populations and media
+  are never perpetrators, and a perpetrator is never the victims' own actor.
 * **Victim actor**: the last actor inside the victim phrase ("young Rohingya men"), or
   the one right after it ("militants of the PKK"); "others" and "more" take the victim
   actor of the figure before them; "their fellow fighters" the sentence's first actor
@@ -178,6 +180,13 @@ def _inside(span: Span, mentions: Iterable[Mention], exclude: frozenset[str]) ->
     ]
 
 
+_TOPIC_SHIFT = re.compile(
+    r"(?i)\s*(?:separately|meanwhile|elsewhere|in\s+other\s+(?:news|developments)"
+    r"|in\s+a\s+separate\s+(?:incident|attack|development)|further\s+(?:north|south|east|west)"
+    r"|on\s+the\s+\w+\s+front|also\s+on\s+\w+)\b"
+)
+
+
 class _Text:
     """Sentence and paragraph geometry of a document."""
 
@@ -197,6 +206,11 @@ class _Text:
 
     def sentence_paragraph(self, i: int) -> int:
         return self.paragraph(self.sentence_span(i)[0])
+
+    def shifts_topic(self, i: int) -> bool:
+        """Sentence i turns to another incident: "Separately, ...", "Meanwhile, ..."."""
+        s, e = self.sentence_span(i)
+        return _TOPIC_SHIFT.match(self.text[s:e]) is not None
 
 
 # ------------------------------------------------------------------------------- actors
@@ -646,7 +660,8 @@ def _claim(text: str, geo: _Text, m: Match) -> Span | None:
     part before ", X said" / ", according to X" / a quote-first frame."""
     ss, se = geo.sentence_span(m.sentence)
     before = _trim(text, ss, m.span[0])
-    after_start = m.span[1] + _THAT.match(text[m.span[1] : se]).end()  # type: ignore[union-attr]
+    that = _THAT.match(text[m.span[1] : se])
+    after_start = m.span[1] + (that.end() if that is not None else 0)
     after = _trim(text, after_start, se)
     if m.rule.id.endswith("says_subject"):
         return before
@@ -740,7 +755,8 @@ def _attribution(
         actor_id = actor.id if actor is not None else None
         if actor_id is None and role is not None and surface.lower().startswith("the "):
             actor_id = _last_group_before(src.span[0], mentions, role.text)
-    medium = m.first("medium")
+    media = m.all("medium")
+    medium = media[-1] if media else None  # "in a video posted on Telegram": Telegram
     responsible = None
     if sets.get("responsibility") == "source":
         responsible = actor_id
@@ -787,8 +803,9 @@ def _antecedent(
             if a.source_type in types:
                 return a
         return None
-    if person is not None and " " not in person.text.strip():
-        name = person.text.strip()
+    single = person.text.strip() if person is not None else surface.strip()
+    if " " not in single and single[:1].isupper() and not own_mentions and role is None:
+        name = single
         for a in reversed(earlier):
             if a.source_type == "person" and a.source.split()[-1:] == [name] and a.source != name:
                 return a
@@ -861,7 +878,7 @@ def link_casualties(
             re.search(r"(?i)\bown\b", text[max(0, d.victims_span[0] - 5) : d.victims_span[1]])
         )
         perpetrator = _perpetrator(
-            text, d, ordered, attackers, attributions, links, victim_actor, geo, own
+            text, d, ordered, attackers, attributions, links, victim_actor, geo, out, own
         )
         if victim_actor is None and d.victims_span is not None:
             before = text[max(0, d.victims_span[0] - 16) : d.victims_span[0]]
@@ -929,9 +946,13 @@ def _their(d: CasualtyDraft, ordered: Sequence[Mention], perpetrator: str | None
     """ "pushed 3,000 of their fellow fighters to surrender": the sentence's first actor
     that is not the perpetrator."""
     for x in ordered:
-        if x.sentence == d.sentence and x.span[1] <= d.span[0] and x.id != perpetrator:
-            if x.type not in NOT_PERPETRATORS:
-                return x.id
+        if (
+            x.sentence == d.sentence
+            and x.span[1] <= d.span[0]
+            and x.id != perpetrator
+            and x.type not in NOT_PERPETRATORS
+        ):
+            return x.id
     return None
 
 
@@ -944,6 +965,7 @@ def _perpetrator(
     links: Sequence[AttributionLink],
     victim_actor: str | None,
     geo: _Text,
+    done: Sequence[Casualty],
     own_side: bool = False,
 ) -> str | None:
     own = own_side  # "arrested 11 of its own soldiers": perpetrator and victims are one side
@@ -954,9 +976,9 @@ def _perpetrator(
     span = d.perpetrator_span
     if span is not None:
         for x in ordered:  # an actor the phrase names: "Russian airstrikes", "Security forces"
-            if x.span[0] < span[1] and span[0] < x.span[1] and x.type not in NOT_PERPETRATORS:
-                if ok(x.id):
-                    return x.id
+            overlaps = x.span[0] < span[1] and span[0] < x.span[1]
+            if overlaps and x.type not in NOT_PERPETRATORS and ok(x.id):
+                return x.id
         phrase = text[span[0] : span[1]].strip()
         if _POSSESSIVE.search(text[max(0, span[0] - 8) : span[0]]) or re.match(
             r"(?i)(?:its|their|it|they)\b", phrase
@@ -966,9 +988,9 @@ def _perpetrator(
                 if link.sentence == d.sentence and ok(a.source_actor):
                     return a.source_actor
             for x in reversed(ordered):
-                if x.sentence == d.sentence and x.span[1] <= span[0]:
-                    if x.type not in NOT_PERPETRATORS and ok(x.id):
-                        return x.id
+                earlier = x.sentence == d.sentence and x.span[1] <= span[0]
+                if earlier and x.type not in NOT_PERPETRATORS and ok(x.id):
+                    return x.id
             return None
         if _DEFINITE_AGENT.match(phrase) and re.match(
             r"(?i)the\b", text[max(0, span[0] - 4) : span[1]]
@@ -981,21 +1003,36 @@ def _perpetrator(
     # "the army said it had arrested 11", "an airstrike it carried out ... killed 15": the
     # pronoun is the sentence's source
     ss = geo.sentence_span(d.sentence)[0]
-    if _PRONOUN_AGENT.search(text[ss : d.span[0]]) or _PRONOUN_SUBJECT.search(text[ss : d.span[0]]):
+    lead = text[ss : d.span[0]]
+    if _PRONOUN_AGENT.search(lead) or _PRONOUN_SUBJECT.search(lead):
         for a, link in zip(attributions, links, strict=True):
-            if link.sentence == d.sentence and link.span[1] <= d.span[0]:
-                if a.source_actor is not None and (ok(a.source_actor) or own):
-                    return a.source_actor
+            same_sentence = link.sentence == d.sentence and link.span[1] <= d.span[0]
+            if same_sentence and ok(a.source_actor):
+                return a.source_actor
     # the attacker of the casualty's own sentence, nearest first
     same = [x for x in attackers if x.sentence == d.sentence and ok(x.id)]
     if same:
         return min(same, key=lambda x: _distance(x.span, d.span)).id
-    # the carry-over: an attacker of one of the two sentences before
+    # the carry-over: the attacker of one of the two sentences before, or the perpetrator
+    # of the last figure of the sentence before; never across a change of subject
+    # ("Separately, ...", "Meanwhile, ...")
     for back in (1, 2):
-        prev = [x for x in attackers if x.sentence == d.sentence - back and ok(x.id)]
+        before = d.sentence - back
+        if before < 0 or geo.shifts_topic(before + 1):
+            break
+        prev = [x for x in attackers if x.sentence == before and ok(x.id)]
         if prev:
             return prev[-1].id
-    # claims of responsibility and attributions of blame
+        if back == 1:
+            for c in reversed(done):
+                if c.sentence == before and ok(c.perpetrator):
+                    return c.perpetrator
+    # a revised toll revises the figure before it, and keeps its perpetrator
+    if d.toll:
+        for c in reversed(done):
+            if ok(c.perpetrator):
+                return c.perpetrator
+    # claims of responsibility and attributions of blame made after the figure
     for link in links:
         if link.responsible is None or not ok(link.responsible):
             continue
@@ -1013,7 +1050,7 @@ def _distance(a: Span, b: Span) -> int:
 
 
 def _in_attribution(span: Span, links: Sequence[AttributionLink]) -> bool:
-    return any(link.span[0] <= span[0] and span[1] <= link.span[1] for link in links)
+    return any(a.span[0] <= span[0] and span[1] <= a.span[1] for a in links)
 
 
 def _time_for(

@@ -47,8 +47,8 @@ def _head(victims: str | None) -> str | None:
     "officer"), or None when there is none."""
     if not victims:
         return None
-    words: list[str] = re.findall(r"[A-Za-z][\w\-]*", victims.split(" and ")[-1])
-    words = [w.lower() for w in words if w.lower() not in _DETERMINERS]
+    found: list[str] = re.findall(r"[A-Za-z][\w\-]*", victims.split(" and ")[-1])
+    words = [w.lower() for w in found if w.lower() not in _DETERMINERS]
     if not words:
         return None
     head = words[-1]
@@ -116,23 +116,23 @@ def incident_totals(casualties: Sequence[Casualty]) -> dict[str, Count]:
         estimate = low = high = 0
         low_ok = high_ok = True
         seen: list[Casualty] = []
+        counted = False  # an outcome whose only figure is an unresolved anaphor has no total
         for c in incident:
             if c.subset_of is not None:
                 continue
             est = 0 if c.negated else c.count.estimate
             if est is None:  # an unresolved anaphor counts the others named with it
                 est = c.count.low
-            if est is None or (not est and not c.negated):
+            if est is None:
                 continue
             lo = 0 if c.negated else c.count.low
             hi = 0 if c.negated else c.count.high
+            counted = True
             if c.toll:
                 estimate, seen = est, [c]
                 low, high, low_ok, high_ok = lo or 0, hi or 0, lo is not None, hi is not None
                 continue
-            if any(
-                (0 if s.negated else s.count.estimate) == est and _same_people(s, c) for s in seen
-            ):
+            if any(_value(s) == est and _same_people(s, c) for s in seen):
                 continue
             seen.append(c)
             estimate += est
@@ -140,8 +140,13 @@ def incident_totals(casualties: Sequence[Casualty]) -> dict[str, Count]:
             high_ok = high_ok and hi is not None
             low += lo or 0
             high += hi or 0
-        totals[outcome] = Count(estimate, low if low_ok else None, high if high_ok else None)
+        if counted:
+            totals[outcome] = Count(estimate, low if low_ok else None, high if high_ok else None)
     return dict(sorted(totals.items(), key=lambda kv: kv[0]))
+
+
+def _value(c: Casualty) -> int | None:
+    return 0 if c.negated else c.count.estimate if c.count.estimate is not None else c.count.low
 
 
 def _cumulative(c: Casualty) -> bool:

@@ -261,6 +261,8 @@ _ASIDES = (
     "according to the local council",
 )
 _ACRONYMS = ("MDB", "KLF", "JNIM", "ARSA", "UFDD", "M23")
+# what an unknown raw regex draws from when at least three of these words fit it
+_VOCABULARY = (*_CAPWORDS, *_WORDS, *_ACRONYMS)
 
 # the raw regexes of the built-in pack (grammars/default), as written there
 RAW_WORD = r"[\w][\w'\-]*"
@@ -557,6 +559,12 @@ class _Builder:
         bare = _TRAILING_LOOKAHEAD.sub("", node.regex)
         if bare != node.regex and bare in self.raws:  # a DAY followed by (?!\d) is still a DAY
             return self.raws[bare]
+        real = regex.compile(node.regex, flags=regex.IGNORECASE | regex.V0)
+        fitting = [w for w in _VOCABULARY if real.fullmatch(w)]
+        if len(fitting) >= 3:  # a word-like raw: draw words of news text, not line noise
+            from hypothesis import strategies as st
+
+            return st.sampled_from(fitting)
         if _only_lookarounds(node.regex):
             from hypothesis import strategies as st
 
@@ -584,7 +592,6 @@ class _Builder:
         if plain == node.regex:
             return strategy
         # drawn from an approximation: keep what the real regex (as compiled) accepts
-        real = regex.compile(node.regex, flags=regex.IGNORECASE | regex.V0)
         return strategy.filter(lambda t: real.fullmatch(t) is not None)
 
 
