@@ -46,7 +46,29 @@ def test_check_runs_examples_and_fails_on_a_wrong_value(
     assert lines[0].startswith(f"{pack / 'mine.rules'}:5:")
     assert "count: expected 6, got 5" in lines[0]
     assert "matched '7 goners' but must not" in lines[1]
-    assert "1 rules in 1 files, 2 examples: 2 problems" in captured.err
+    assert "1 rules in 1 files, 2 examples, 0 unsafe: 2 problems" in captured.err
+
+
+HOSTILE = Path(__file__).parent / "data" / "hostile_pack"
+
+
+def test_check_rejects_rules_that_backtrack_catastrophically(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(HOSTILE)]) == 1
+    captured = capsys.readouterr()
+    rules_file = HOSTILE / "hostile.rules"
+    located = [line for line in captured.out.splitlines() if line.startswith(f"{rules_file}:")]
+    # one error per rule of the pack, each at the repetition to make possessive
+    assert [line.split(":")[1:3] for line in located] == [["8", "10"], ["13", "10"], ["18", "10"]]
+    assert all("catastrophic backtracking in rule casualty." in line for line in located)
+    assert "3 rules in 1 files, 3 examples, 3 unsafe: 3 problems" in captured.err
+
+
+def test_check_without_the_safety_analysis_lets_the_hostile_pack_through(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # its examples hold: only the analysis rejects it
+    assert main(["check", "--no-safety", str(HOSTILE)]) == 0
+    assert "3 rules in 1 files, 3 examples: 0 problems" in capsys.readouterr().err
 
 
 def test_check_a_missing_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:

@@ -238,13 +238,6 @@ def test_sentence_splitting_is_linear_on_unfinished_lines() -> None:
     assert t2 - t1 < 8 * (t1 - t0) + 1.0  # 8x the text: about 8x the time, not 64x
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the separator ambiguity the safety check reports at SPELLED (numbers.rules): the "
-    "white space the compiler allows around every item (SEP = \\s*) gives a run of number "
-    "words two ways to fail per word (20 words: 13 s); SEP = \\s*+ in grammar/compiler.py "
-    "makes it 0.02 s, see docs/limits.md",
-)
 def test_a_run_of_number_words_is_fast() -> None:
     words = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
     text = f"{words} fifteen sixteen percent were killed"

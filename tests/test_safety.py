@@ -239,12 +239,6 @@ def test_the_default_pack_is_analysed(default_reports: list[safety.RuleReport]) 
             assert "grammars" in finding.location.path and finding.location.line > 0
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="known issues in the built-in pack, reported to the lead (docs/limits.md): "
-    "non-possessive WORD, ATTACK_MOD, the initials of VMOD and the digit groups of DIGITS "
-    "under repetitions; the optional-first-item separator ambiguity of SPELLED and POSTMOD",
-)
 def test_the_default_pack_passes_the_safety_check(
     default_reports: list[safety.RuleReport],
 ) -> None:

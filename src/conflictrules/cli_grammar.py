@@ -44,6 +44,11 @@ def add_check(subparsers: Any) -> None:
         help="packs or .rules files (default: the built-in pack)",
     )
     p.add_argument("--no-examples", action="store_true", help="only load, do not run examples")
+    p.add_argument(
+        "--no-safety",
+        action="store_true",
+        help="skip the analysis for rules that can backtrack catastrophically (docs/limits.md)",
+    )
     p.set_defaults(handler=cmd_check)
 
 
@@ -94,10 +99,18 @@ def cmd_check(args: argparse.Namespace) -> int:
                 result = run_example(rule, example)
                 if not result.ok:
                     problems.append(result.render())
+    n_unsafe = 0
+    if not args.no_safety and rules:
+        from conflictrules.grammar.safety import check_rules
+
+        unsafe = check_rules(grammar, rules={r.id for r in rules})
+        n_unsafe = len(unsafe)
+        problems.extend(err.render() for err in unsafe)
     for line in problems:
         print(line)
+    safety = "" if args.no_safety else f", {n_unsafe} unsafe"
     summary = (
-        f"{len(rules)} rules in {len(files)} files, {n_examples} examples: "
+        f"{len(rules)} rules in {len(files)} files, {n_examples} examples{safety}: "
         f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
     )
     print(f"{PROG} check: {summary}", file=sys.stderr)

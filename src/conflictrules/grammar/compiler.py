@@ -31,7 +31,7 @@ from conflictrules.grammar import ast
 from conflictrules.grammar.errors import GrammarError, Location
 from conflictrules.grammar.wordlists import WordList, surface_variants
 
-SEP = r"\s*"
+SEP = r"\s*+"
 
 Binding = ast.Define | WordList
 
