@@ -446,3 +446,63 @@ def test_extract_partition_on_plain_records() -> None:
     ]
     with pytest.raises(TypeError):
         extract_partition("one text")
+
+
+# --- a compiled grammar saved whole ---------------------------------------------------------
+
+
+def _build(folder: Path, monkeypatch: pytest.MonkeyPatch, cache: Path) -> Grammar:
+    monkeypatch.setenv("CONFLICTRULES_CACHE_DIR", str(cache))
+    extractor_mod._load_cached.cache_clear()  # a fresh process, as far as the build goes
+    return load_grammar([folder], plugins=False, default=False)
+
+
+def test_a_saved_grammar_is_reused_and_matches_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_pack_folder(tmp_path / "p")
+    cache = tmp_path / "cache"
+    first = _build(folder, monkeypatch, cache)
+    (saved_file,) = cache.glob("*.grammar")
+    # the second build reads the saved grammar: no rule file is parsed again
+    monkeypatch.setattr(extractor_mod, "load_packs", _must_not_parse)
+    second = _build(folder, monkeypatch, cache)
+    assert second is not first
+    assert [r.id for r in second.rules] == [r.id for r in first.rules]
+    for a, b in zip(first.rules, second.rules, strict=True):
+        assert b.pattern.pattern == a.pattern.pattern and b.triggers == a.triggers
+        assert b.starts == a.starts
+    assert_same(second, TRICKY_TEXTS)
+    assert saved_file.exists()
+
+
+def _must_not_parse(*args: Any, **kwargs: Any) -> Grammar:
+    raise AssertionError("the saved grammar was not used")
+
+
+def test_an_edited_pack_is_compiled_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = write_pack_folder(tmp_path / "p")
+    cache = tmp_path / "cache"
+    _build(folder, monkeypatch, cache)
+    rules = folder / "main.rules"
+    rules.write_text(
+        rules.read_text() + '\nrule t.added\n  match brandnewword\n  example "a brandnewword"\n'
+    )
+    again = _build(folder, monkeypatch, cache)
+    assert "t.added" in {r.id for r in again.rules}
+    assert len(list(cache.glob("*.grammar"))) == 2
+
+
+def test_a_damaged_saved_grammar_is_rebuilt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = write_pack_folder(tmp_path / "p")
+    cache = tmp_path / "cache"
+    first = _build(folder, monkeypatch, cache)
+    (saved_file,) = cache.glob("*.grammar")
+    data = bytearray(saved_file.read_bytes())
+    data[-1] ^= 0xFF
+    saved_file.write_bytes(bytes(data))
+    again = _build(folder, monkeypatch, cache)
+    assert [r.id for r in again.rules] == [r.id for r in first.rules]
+    assert_same(again, TRICKY_TEXTS)

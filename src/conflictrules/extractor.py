@@ -30,6 +30,7 @@ from conflictrules.engine.matching import (
 )
 from conflictrules.engine.normalise import Normalised
 from conflictrules.engine.sentences import split_sentences
+from conflictrules.grammar import saved
 from conflictrules.grammar.compiler import ProgramStore, using_store
 from conflictrules.grammar.loader import Grammar, PackInfo, load_packs
 from conflictrules.model import Casualty, Document
@@ -147,9 +148,19 @@ def _write_store(path: str | None, store: ProgramStore) -> None:
 def _load_cached(packs: tuple[PackInfo, ...], fingerprint: tuple[Any, ...]) -> Grammar:
     path = _store_path(packs)
     store = _read_store(path)
+    folder = cache_dir()
+    whole = saved.saved_path(folder, packs) if folder is not None else None
+    if whole is not None:
+        with using_store(store):
+            found = saved.read(whole)
+        if found is not None:
+            _write_store(path, store)
+            return found
     with using_store(store):
         grammar = load_packs(packs)
     _write_store(path, store)
+    if whole is not None:
+        saved.write(whole, grammar)
     return grammar
 
 

@@ -872,6 +872,12 @@ def link_casualties(
     ]
     out: list[Casualty] = []
     last_whole: int | None = None
+    # the times of events (not those inside an attribution: "said on Monday"), by
+    # sentence, computed once for the document rather than once per figure
+    events: dict[int, list[TimeRef]] = {}
+    for s, t in times:
+        if t.span is not None and not _in_attribution(t.span, links):
+            events.setdefault(s, []).append(t)
     for d in drafts:
         victim_actor = _victim_actor(text, d, ordered, out)
         own = d.victims_span is not None and bool(
@@ -885,7 +891,7 @@ def link_casualties(
             if _THEIR_VICTIMS.match(d.victims or "") or _THEIR_BEFORE.search(before):
                 own = re.search(r"(?i)\bown\s+$", before) is not None
                 victim_actor = perpetrator if own else _their(d, ordered, perpetrator)
-        time = _time_for(d, times, links, geo)
+        time = _time_for(d, events, geo)
         attribution = _attribution_for(d, links, geo)
         subset_of = last_whole if d.subset and last_whole is not None else None
         c = Casualty(
@@ -1053,19 +1059,15 @@ def _in_attribution(span: Span, links: Sequence[AttributionLink]) -> bool:
     return any(a.span[0] <= span[0] and span[1] <= a.span[1] for a in links)
 
 
-def _time_for(
-    d: CasualtyDraft,
-    times: Sequence[tuple[int, TimeRef]],
-    links: Sequence[AttributionLink],
-    geo: _Text,
-) -> TimeRef | None:
-    events = [(s, t) for s, t in times if t.span is not None and not _in_attribution(t.span, links)]
-    same = [t for s, t in events if s == d.sentence]
+def _time_for(d: CasualtyDraft, events: Mapping[int, list[TimeRef]], geo: _Text) -> TimeRef | None:
+    """The time of a figure: the nearest event time of its sentence, else the last of the
+    sentence before it in the same paragraph."""
+    same = events.get(d.sentence)
     if same:
         return min(same, key=lambda t: _distance(t.span or (0, 0), d.span))
     prev = d.sentence - 1
     if prev >= 0 and geo.sentence_paragraph(prev) == geo.sentence_paragraph(d.sentence):
-        before = [t for s, t in events if s == prev]
+        before = events.get(prev)
         if before:
             return before[-1]
     return None
