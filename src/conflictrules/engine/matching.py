@@ -89,9 +89,12 @@ class Sentence:
     the prefilter) and its tokens (for the start positions), computed when first needed."""
 
     __slots__ = (
+        "_by_first",
         "_chunks",
+        "_digits",
         "_keys",
         "_lower_words",
+        "_tokens",
         "_upper",
         "_words",
         "by_key",
@@ -108,6 +111,10 @@ class Sentence:
         self._words: list[int] | None = None
         self._upper: list[int] | None = None
         self._keys: set[str] | None = None
+        self._by_first: dict[str, list[int]] | None = None
+        self._digits: list[int] | None = None
+        # the tokens of each first set asked for (first sets live as long as the grammar)
+        self._tokens: dict[int, list[int]] = {}
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.firsts: list[str] = []  # a token's first character ("" for punctuation)
@@ -168,22 +175,49 @@ class Sentence:
             self._chunks = out
         return self._chunks
 
+    @property
+    def by_first(self) -> dict[str, list[int]]:
+        """Word tokens by their first character, as written."""
+        if self._by_first is None:
+            out: dict[str, list[int]] = {}
+            for i in self.words:
+                out.setdefault(self.firsts[i], []).append(i)
+            self._by_first = out
+        return self._by_first
+
+    @property
+    def digits(self) -> list[int]:
+        if self._digits is None:
+            self._digits = [i for i in self.words if self.firsts[i].isdigit()]
+        return self._digits
+
     def tokens(self, first: FirstSet) -> list[int]:
         """Indices of the tokens a first-token set allows, in order."""
+        key = id(first)
+        found = self._tokens.get(key)
+        if found is None:
+            found = self._tokens[key] = self._tokens_of(first)
+        return found
+
+    def _tokens_of(self, first: FirstSet) -> list[int]:
         kinds = first.kinds
-        if ANY in kinds or WORDS in kinds:
-            chosen: set[int] = set(self.words) if ANY not in kinds else set(range(len(self.starts)))
+        if ANY in kinds:
+            return list(range(len(self.starts)))
+        chosen: set[int]
+        if WORDS in kinds:
+            chosen = set(self.words)
         else:
             chosen = set()
             if UPPER in kinds:
                 chosen.update(self.upper)
-            if DIGIT in kinds or any(k[0] == "=" for k in kinds):
-                exact = {k[1] for k in kinds if k[0] == "="}
-                digit = DIGIT in kinds
-                for i in self.words:
-                    f = self.firsts[i]
-                    if f in exact or (digit and f.isdigit()):
-                        chosen.add(i)
+            if DIGIT in kinds:
+                chosen.update(self.digits)
+            by_first = self.by_first
+            for k in kinds:
+                if k[0] == "=" and len(k) == 2:
+                    found = by_first.get(k[1])
+                    if found:
+                        chosen.update(found)
         by_key = self.by_key
         for key in first.words & self.keys:
             chosen.update(by_key[key])
@@ -202,9 +236,9 @@ class Sentence:
         starts, ends = self.starts, self.ends
         for spec in specs:
             first = spec.first
-            idx: Iterable[int] = range(len(starts)) if first is None else self.tokens(first)
             space = first is None or first.space
             if spec.anchor is None:
+                idx: Iterable[int] = range(len(starts)) if first is None else self.tokens(first)
                 for i in idx:
                     s = starts[i]
                     low = (ends[i - 1] if i else 0) if space else s
@@ -216,13 +250,22 @@ class Sentence:
             los, his = self._windows(spec, budget)
             if not los:
                 continue
+            idx = range(len(starts)) if first is None else self.tokens(first)
+            # the windows and the tokens are both in text order: walk them together
+            k, n = 0, len(los)
             for i in idx:
                 s = starts[i]
                 low = (ends[i - 1] if i else 0) if space else s
-                for p in range(low, s + 1):
-                    k = bisect.bisect_right(los, p) - 1
-                    if k >= 0 and p <= his[k]:
-                        out.add(p)
+                while k < n and his[k] < low:
+                    k += 1
+                if k == n:
+                    break
+                j = k
+                while j < n and los[j] <= s:
+                    lo, hi = max(low, los[j]), min(s, his[j])
+                    if lo <= hi:
+                        out.update(range(lo, hi + 1))
+                    j += 1
         return sorted(out)
 
     def _windows(self, spec: StartSpec, budget: Budget) -> tuple[list[int], list[int]]:
