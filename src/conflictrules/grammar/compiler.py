@@ -505,17 +505,30 @@ def compile_pattern(source: str, lists: Mapping[str, Sequence[str]] | None = Non
     return store.compile(source, named)
 
 
+#: what every rule's regex begins with: a match starts at a word's start or at punctuation
+RULE_PREFIX = r"(?!\s)(?:(?<!\w)|(?=\W))"
+
+
 def compile_rule(rule: ast.RuleDecl, scope: Scope, scopes: Mapping[int, Scope]) -> CompiledRule:
     comp = _Compiler(rule.id, scopes, {})
     # a match starts at the start of a word (or at punctuation): never inside a word, which
-    # spares the engine from trying every character position
-    source = r"(?:(?<!\w)|(?=\W))" + comp.compile(rule.pattern, scope, "")
+    # spares the engine from trying every character position, and never on white space
+    # (where optional leading items could only be skipped: the match from the token after
+    # it gives them their chance)
+    source = RULE_PREFIX + comp.compile(rule.pattern, scope, "")
     try:
         pattern = compile_pattern(source, comp.lists)
     except regex.error as exc:
         raise GrammarError(f"rule {rule.id} does not compile: {exc}", rule.loc) from None
     triggers = triggers_of(rule.pattern, scope, scopes)
     specs = _StartAnalysis(scopes).specs(rule.pattern, scope)
+    if specs is not None:  # RULE_PREFIX: never the white space before a first token
+        specs = [
+            attrs.evolve(sp, first=attrs.evolve(sp.first, space=False))
+            if sp.first is not None and sp.first.space
+            else sp
+            for sp in specs
+        ]
     return CompiledRule(
         rule.id,
         rule.layer,

@@ -56,7 +56,7 @@ import regex
 
 from conflictrules.engine.sentences import MAX_SENTENCE
 from conflictrules.grammar import ast
-from conflictrules.grammar.compiler import Scope, _Compiler
+from conflictrules.grammar.compiler import RULE_PREFIX, Scope, _Compiler
 from conflictrules.grammar.errors import GrammarError, GrammarErrors, Location
 from conflictrules.grammar.loader import Grammar, PackInfo, _collect_files
 from conflictrules.grammar.wordlists import WordList, load_gazetteer, load_list
@@ -1749,9 +1749,6 @@ class _MarkingCompiler(_Compiler):
         self.marks.append(node)
         i = len(self.marks) - 1
         return f"(?#<{i}){out}(?#>{i})"
-
-
-RULE_PREFIX = r"(?:(?<!\w)|(?=\W))"
 
 
 def _rules_of(
