@@ -223,6 +223,11 @@ TRICKY = """
     rule t.spelled
       match ("no one" | no-one | nobody) was {v: VERB}
       example "no-one was killed"
+    rule t.leading_choice
+      match NOT_NO (MOD{0,2} spokesman | CAP{1,2}) said
+      example "the army spokesman said"
+      example "Red Brigade said"
+    define NOT_NO = /(?<!\\bno\\s)/
 """
 TRICKY_LISTS = {
     "verbs.tsv": "form\toutcome\nkilled\tkilled\nshot dead\tkilled\nwounded\tinjured\n",
@@ -237,6 +242,7 @@ TRICKY_TEXTS = [
     "they said, killed by Red Brigade and , wounded by Abu-Dhabi Men",
     "the Red Hand Brigade (RHB) said; THE RED HAND (RH) said",
     "no one was killed, no-one was wounded, nobody was shot dead",
+    "the army spokesman said; a tired old spokesman said, Red Brigade said and no Ruritania said",
     "",
     "   \u2028 killed 3",
 ]
@@ -250,7 +256,7 @@ def test_fast_matching_equals_finditer_on_tricky_rules(tmp_path: Path) -> None:
 TRICKY_WORDS = (
     "a the 10 year-old yearold year old boy unknown armed gunmen killed shot dead 3 "
     "anti-army army wounded Ruritania 's forces ( ) ABC said , by Red Brigade "
-    "Abu-Dhabi no one no-one nobody was RHB"
+    "Abu-Dhabi no one no-one nobody was RHB spokesman"
 )
 
 
@@ -282,7 +288,9 @@ def test_start_analysis_of_tricky_rules(tmp_path: Path) -> None:
     assert WORDS in hyphen[0].first.kinds  # "yearold" is one token, not "year"
     assert g.rule("t.nullable").starts is None  # an empty match: plain finditer
     opt = g.rule("t.optional_first").starts
-    assert opt is not None and opt[0].first is not None and opt[0].first.space
+    # an optional first element: the match may start at the verb, but never on white space
+    assert opt is not None and opt[0].first is not None and not opt[0].first.space
+    assert opt[0].first.words == {"gunmen", "shot", "killed", "wounded"}
     assert opt[0].anchor is not None and opt[0].anchor.words == {"killed", "shot", "wounded"}
     assert opt[0].reach == 4  # three modifiers and "gunmen"
     punct = g.rule("t.punct_first").starts
@@ -293,6 +301,19 @@ def test_start_analysis_of_tricky_rules(tmp_path: Path) -> None:
     assert caps[0].first.kinds == {UPPER}
     assert caps[0].anchor is not None and caps[0].anchor.kinds == {"("}
     assert DIGIT not in caps[0].first.kinds and ANY not in caps[0].first.kinds
+
+
+def test_a_leading_choice_gives_each_way_its_own_anchor(tmp_path: Path) -> None:
+    g = write_pack(tmp_path / "p", TRICKY, TRICKY_LISTS)
+    specs = g.rule("t.leading_choice").starts
+    assert specs is not None and len(specs) == 2
+    by_anchor = {frozenset(s.anchor.words): s for s in specs if s.anchor is not None}
+    # "MOD{0,2} spokesman": tried only within two chunks before "spokesman"
+    noun = by_anchor[frozenset({"spokesman"})]
+    assert noun.reach == 2 and noun.first is not None and WORDS in noun.first.kinds
+    # "CAP{1,2}": only at capitalised words, before "said"
+    caps = by_anchor[frozenset({"said"})]
+    assert caps.first is not None and caps.first.kinds == {UPPER}
 
 
 def test_default_rules_mostly_know_where_they_start() -> None:
