@@ -246,6 +246,23 @@ def test_fighters_loyal_to_a_known_actor_are_that_actor() -> None:
     assert "HEZBOLLAH" in ids(doc)
 
 
+def test_possessives_name_the_actor_without_the_s() -> None:
+    text = "Hezbollah's fighters and the UN's envoy met near Tyre."
+    doc = extract(text)
+    assert spans_of(doc, text, "HEZBOLLAH") == ["Hezbollah"]
+    assert spans_of(doc, text, "UN") == ["UN"]
+
+
+def test_alias_learned_for_a_known_actor_holds_later_in_the_document() -> None:
+    text = (
+        "The Kurdistan Workers' Party (PKK) denied the claim. "
+        "Later the PKK said five of its men were killed."
+    )
+    doc = extract(text)
+    assert spans_of(doc, text, "PKK") == ["Kurdistan Workers' Party", "PKK", "PKK"]
+    assert [c.victim_actor for c in doc.casualties] == ["PKK"]
+
+
 # ------------------------------------------------------------ populations and places
 
 
@@ -254,6 +271,13 @@ def test_populations_are_typed_population_and_never_perpetrators() -> None:
     doc = extract(text)
     assert {a.id: a.type for a in doc.actors}["ALAWITES"] == "population"
     assert [c.perpetrator for c in doc.casualties] == [None]
+
+
+def test_a_population_named_as_victims_is_the_victim_actor_not_the_perpetrator() -> None:
+    text = "Israeli troops shot dead two Palestinians near Jenin."
+    doc = extract(text)
+    assert {a.id: a.type for a in doc.actors}["PALESTINIANS"] == "population"
+    assert [(c.perpetrator, c.victim_actor) for c in doc.casualties] == [("ISR", "PALESTINIANS")]
 
 
 def test_population_victims_are_the_victim_actor() -> None:
@@ -374,3 +398,29 @@ def test_a_pack_can_add_an_actor(tmp_path: Path) -> None:
     doc = ex.extract("KVF gunmen killed four herders.")
     assert "KVF" in {a.id for a in doc.actors}
     assert [c.perpetrator for c in doc.casualties] == ["KVF"]
+
+
+def test_a_pack_can_override_an_actor(tmp_path: Path) -> None:
+    """A pack row with an existing id replaces that actor's row whole (docs/actors.md):
+    here "Nusra Front" is read as HTS, and NUSRA keeps only its other forms."""
+    header = "id\tname\ttype\tcountry\taliases\tadjectives\tmetonyms\n"
+    pack = tmp_path / "nusra_is_hts"
+    pack.mkdir()
+    (pack / "pack.cfg").write_text(
+        "[pack]\nname = nusra_is_hts\nversion = 0.1.0\nfiles = extra_actors.rules\n",
+        encoding="utf-8",
+    )
+    (pack / "extra_actors.rules").write_text('gazetteer ACTOR = "actors.tsv"\n', encoding="utf-8")
+    (pack / "actors.tsv").write_text(
+        header
+        + "HTS\tHayat Tahrir al-Sham\tarmed_group\tSYR\tHayat Tahrir al-Sham|HTS|Nusra Front\t\t\n"
+        + "NUSRA\tal-Nusra Front\tarmed_group\tSYR\tJabhat al-Nusra\t\t\n",
+        encoding="utf-8",
+    )
+    text = "Nusra Front fighters killed two guards. Jabhat al-Nusra denied it."
+    before = extract(text)
+    assert spans_of(before, text, "NUSRA") == ["Nusra Front", "Jabhat al-Nusra"]
+    doc = conflictrules.Extractor(grammars=[pack], plugins=False).extract(text)
+    assert spans_of(doc, text, "HTS") == ["Nusra Front"]
+    assert spans_of(doc, text, "NUSRA") == ["Jabhat al-Nusra"]
+    assert [c.perpetrator for c in doc.casualties] == ["HTS"]

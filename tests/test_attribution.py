@@ -125,6 +125,154 @@ def test_quote_first_with_role_and_statement() -> None:
     assert at(text, a.span).endswith("in a statement")
 
 
+def test_source_says_without_that() -> None:
+    text = "The governor said 17 fishermen were missing after the storm."
+    a = one(text, verb="say")
+    assert a.source == "governor"
+    assert at(text, a.span) == "The governor said"
+    assert at(text, a.claim) == "17 fishermen were missing after the storm"
+    (c,) = extract(text).casualties
+    assert c.attribution == 0
+
+
+def test_source_told_a_news_agency_without_that() -> None:
+    text = "A district official told AFP the road had been cut since dawn."
+    a = one(text, verb="tell")
+    assert (a.source, a.medium) == ("district official", "AFP")
+    assert at(text, a.span) == "A district official told AFP"
+    assert at(text, a.claim) == "the road had been cut since dawn"
+
+
+def test_told_the_news_agency_keeps_the_agency_out_of_the_claim() -> None:
+    text = "A regional governor told the Xinhua news agency that the bridge had collapsed."
+    a = one(text, verb="tell")
+    assert a.medium == "Xinhua"
+    assert at(text, a.span) == "A regional governor told the Xinhua news agency"
+    assert at(text, a.claim) == "the bridge had collapsed"
+
+
+def test_reported_on_telegram_claim_and_figure() -> None:
+    text = "The militia reported on its Telegram channel that six fighters were captured."
+    doc = extract(text)
+    a = one(text, verb="report")
+    assert (a.source, a.medium) == ("militia", "Telegram")
+    assert at(text, a.span) == "The militia reported on its Telegram channel"
+    assert at(text, a.claim) == "six fighters were captured"
+    assert [c.attribution for c in doc.casualties] == [0]
+
+
+def test_in_a_statement_source_said_offsets() -> None:
+    text = "In a statement, the Red Cross said two volunteers were injured."
+    doc = extract(text)
+    a = one(text, verb="say")
+    assert a.source_actor == "ICRC"
+    assert at(text, a.span) == "the Red Cross said"
+    assert at(text, a.claim) == "two volunteers were injured"
+    assert [c.attribution for c in doc.casualties] == [0]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "claim", "stype"),
+    [
+        (
+            "A UN team found in a report that 60 detainees had died in custody.",
+            "A UN team found in a report",
+            "60 detainees had died in custody",
+            "organization",
+        ),
+        (
+            "A Reuters investigation found that 300 homes were razed.",
+            "A Reuters investigation found",
+            "300 homes were razed",
+            "media",
+        ),
+    ],
+)
+def test_findings_offsets(text: str, span: str, claim: str, stype: str) -> None:
+    a = one(text, verb="find")
+    assert at(text, a.span) == span and at(text, a.claim) == claim
+    assert a.source_type == stype
+
+
+def test_put_the_toll_at() -> None:
+    text = "Local officials on Monday put the toll from the blast at 12 dead."
+    doc = extract(text)
+    a = one(text, verb="put")
+    assert a.source == "Local officials" and a.source_type == "group"
+    assert at(text, a.span) == "Local officials on Monday put the toll from the blast at"
+    assert at(text, a.claim) == "12 dead"
+    assert [c.attribution for c in doc.casualties] == [0]
+
+
+def test_claim_of_responsibility_offsets() -> None:
+    text = "Al-Shabaab claimed responsibility for the bombing, which killed 9 soldiers."
+    doc = extract(text)
+    a = one(text, verb="claim")
+    assert a.source_actor == "ALSHABAAB"
+    assert at(text, a.span) == "Al-Shabaab claimed responsibility for the bombing"
+    assert at(text, a.claim) == "which killed 9 soldiers"
+    assert [(c.attribution, c.perpetrator) for c in doc.casualties] == [(0, "ALSHABAAB")]
+
+
+@pytest.mark.parametrize(
+    ("text", "verb", "span", "claim"),
+    [
+        (
+            "The ministry stated that 8 police officers were killed.",
+            "state",
+            "The ministry stated",
+            "8 police officers were killed",
+        ),
+        (
+            "The military denied that any civilians were killed.",
+            "deny",
+            "The military denied",
+            "any civilians were killed",
+        ),
+        (
+            "The rebels accused the army of killing 14 villagers.",
+            "accuse",
+            "The rebels accused",
+            "the army of killing 14 villagers",
+        ),
+        (
+            "Officials warned that more than 200 people could be trapped.",
+            "warn",
+            "Officials warned",
+            "more than 200 people could be trapped",
+        ),
+        (
+            "The agency quoted a local commander as saying the village was empty.",
+            "quote",
+            "The agency quoted",
+            "a local commander as saying the village was empty",
+        ),
+        (
+            "The report cited witnesses who saw 20 bodies.",
+            "cite",
+            "The report cited",
+            "witnesses who saw 20 bodies",
+        ),
+        (
+            "Rebels claimed that they had shot down a helicopter.",
+            "claim",
+            "Rebels claimed",
+            "they had shot down a helicopter",
+        ),
+    ],
+)
+def test_more_reporting_verbs_with_offsets(text: str, verb: str, span: str, claim: str) -> None:
+    a = one(text, verb=verb)
+    assert a.verb == verb
+    assert at(text, a.span) == span and at(text, a.claim) == claim
+
+
+def test_the_militia_is_the_last_armed_group() -> None:
+    text = "Hezbollah fighters fired rockets. The militia said the strike was a warning."
+    a = one(text, verb="say")
+    assert a.source_actor == "HEZBOLLAH"
+
+
 @pytest.mark.parametrize(
     ("text", "source", "actor"),
     [
@@ -351,11 +499,17 @@ VERBS = [  # text, lemma, medium
 ]
 FRAMES = [
     "{S} {V} that {C}.",
+    "{S} {V} {C}.",
     "{C}, {S} {V}.",
     "{S} {V} on Monday that {C}.",
     '"{C}," {S} {V}.',
     "{S} {V} in a statement that {C}.",
+    "In a statement, {S} {V} {C}.",
 ]
+#: frames where the verb comes before its source ("..., said X") or there is no verb
+#: ("according to X"); "told Reuters X" is not English, so TELL is left out of them
+VERB_FIRST_FRAMES = ["{C}, {V} {S}.", '"{C}," {V} {S}.']
+ACCORDING_FRAMES = ["{C}, according to {S}.", "According to {S}, {C}."]
 CLAIMS = [
     "12 civilians were killed in the raid",
     "the convoy was hit near the border",
@@ -387,4 +541,45 @@ def test_any_source_verb_frame_and_claim_comes_back(
     assert s_expected.lower() in a.source.lower(), (text, a.to_dict())
     assert a.source_actor == s_actor, (text, a.to_dict())
     assert a.medium == medium, (text, a.to_dict())
+    assert at(text, a.claim) == claim, (text, a.to_dict())
+
+
+@given(
+    source=st.sampled_from(SOURCES),
+    verb=st.sampled_from([v for v in VERBS if v[1] != "tell"]),
+    frame=st.sampled_from(VERB_FIRST_FRAMES),
+    claim=st.sampled_from(CLAIMS),
+)
+def test_any_source_after_its_verb_comes_back(
+    source: tuple[str, str, str | None],
+    verb: tuple[str, str, str | None],
+    frame: str,
+    claim: str,
+) -> None:
+    s_text, s_expected, s_actor = source
+    v_text, lemma, _medium = verb
+    text = frame.format(S=s_text, V=v_text, C=claim)
+    found = [a for a in extract(text).attributions if a.verb == lemma]
+    assert len(found) == 1, (text, [a.to_dict() for a in extract(text).attributions])
+    a = found[0]
+    assert s_expected.lower() in a.source.lower(), (text, a.to_dict())
+    assert a.source_actor == s_actor, (text, a.to_dict())
+    assert at(text, a.claim) == claim, (text, a.to_dict())
+
+
+@given(
+    source=st.sampled_from(SOURCES),
+    frame=st.sampled_from(ACCORDING_FRAMES),
+    claim=st.sampled_from(CLAIMS),
+)
+def test_any_source_according_to_comes_back(
+    source: tuple[str, str, str | None], frame: str, claim: str
+) -> None:
+    s_text, s_expected, s_actor = source
+    text = frame.format(S=s_text, C=claim)
+    found = [a for a in extract(text).attributions if a.verb == "according to"]
+    assert len(found) == 1, (text, [a.to_dict() for a in extract(text).attributions])
+    a = found[0]
+    assert s_expected.lower() in a.source.lower(), (text, a.to_dict())
+    assert a.source_actor == s_actor, (text, a.to_dict())
     assert at(text, a.claim) == claim, (text, a.to_dict())

@@ -8,6 +8,7 @@ for compiling it; the ones that need it share the process-wide cache.
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import os
 import sys
 import textwrap
@@ -190,6 +191,26 @@ def test_an_installed_pack_given_again_by_path_is_loaded_once(fake_plugin: Path)
     packs = resolve_packs([fake_plugin, "fake"], default=False)
     assert [p.name for p in packs] == ["fake"]
     assert Extractor(grammars=[fake_plugin], default=False).grammar.rule("aid.fake")
+
+
+def test_the_grammars_command_lists_an_installed_plugin(
+    fake_plugin: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from conflictrules.cli import main
+
+    version = read_manifest(str(default_pack_path())).version
+    assert main(["grammars"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[:2] for line in lines] == [["default", version], ["fake", "2.1.0"]]
+    assert "built-in" in lines[0]
+    assert "entry point (fake_conflict_plugin:pack_path)" in lines[1]
+    assert lines[1].rstrip().endswith(str(fake_plugin))
+    assert main(["grammars", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(p["name"], p["version"], p["origin"]) for p in listed] == [
+        ("default", version, "built-in"),
+        ("fake", "2.1.0", "entry point (fake_conflict_plugin:pack_path)"),
+    ]
 
 
 @pytest.mark.parametrize(

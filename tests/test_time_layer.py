@@ -207,6 +207,36 @@ CASES = [
         "2020-01-02",
     ),
     ("Attacks killed 300 people in 2019.", "2021-05-01", "in 2019", "2019-01-01", "2019-12-31"),
+    # relative days and periods across a year boundary
+    ("Police arrested 30 men last week.", "2025-01-02", "last week", "2024-12-23", "2024-12-29"),
+    (
+        "Police arrested 30 men earlier this month.",
+        "2025-01-02",
+        "earlier this month",
+        "2025-01-01",
+        "2025-01-02",
+    ),
+    (
+        "Strikes killed 20 fighters in the past two days.",
+        "2024-01-01",
+        "in the past two days",
+        "2023-12-30",
+        "2024-01-01",
+    ),
+    (
+        "Troops detained 14 students over the weekend.",
+        "2024-01-01",
+        "over the weekend",
+        "2023-12-30",
+        "2023-12-31",
+    ),
+    (
+        "Raiders killed nine herders on March 3.",
+        "2024-01-05",
+        "on March 3",
+        "2023-03-03",
+        "2023-03-03",
+    ),
     (
         "Since December last year, raids have killed 40 people.",
         "2024-12-09",
@@ -253,6 +283,19 @@ def test_time_expressions_are_found_and_resolved(
         ("Three civilians were killed yesterday.", "yesterday"),
         ("Strikes killed 20 fighters in the past two days.", "in the past two days"),
         ("Floods and fighting displaced 900 families in December.", "in December"),
+        ("Late Monday a mortar round killed two boys.", "Late Monday"),
+        ("Shelling killed five people overnight.", "overnight"),
+        ("Police arrested 30 men last week.", "last week"),
+        ("Police arrested 30 men earlier this month.", "earlier this month"),
+        ("Police arrested 30 men last month.", "last month"),
+        ("A drone killed two medics on 25 July.", "on 25 July"),
+        ("Since December, 60,000 people have fled their homes.", "Since December"),
+        (
+            "More than 100 civilians have been killed since the beginning of the year.",
+            "since the beginning of the year",
+        ),
+        ("Clashes killed 70 fighters between January and March.", "between January and March"),
+        ("Troops detained 14 students over the weekend.", "over the weekend"),
     ],
 )
 def test_without_a_publication_date_the_text_stays_and_the_dates_are_null(
@@ -273,6 +316,24 @@ def test_on_a_weekday_is_within_the_seven_days_before_publication(
     day = dt.date.fromisoformat(start)
     assert 0 <= (published - day).days <= 6
     assert day.strftime("%A") == weekday
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "start", "end"),
+    [
+        ("Attacks killed 300 people in 2019.", "in 2019", "2019-01-01", "2019-12-31"),
+        (
+            "A drone killed two medics on July 25, 2025.",
+            "on July 25, 2025",
+            "2025-07-25",
+            "2025-07-25",
+        ),
+    ],
+)
+def test_without_a_publication_date_absolute_dates_still_resolve(
+    sentence: str, text: str, start: str, end: str
+) -> None:
+    assert found(sentence, None) == (text, start, end)
 
 
 def test_the_time_of_a_statement_is_not_the_time_of_the_event() -> None:
