@@ -303,19 +303,6 @@ def test_start_analysis_of_tricky_rules(tmp_path: Path) -> None:
     assert DIGIT not in caps[0].first.kinds and ANY not in caps[0].first.kinds
 
 
-def test_a_leading_choice_gives_each_way_its_own_anchor(tmp_path: Path) -> None:
-    g = write_pack(tmp_path / "p", TRICKY, TRICKY_LISTS)
-    specs = g.rule("t.leading_choice").starts
-    assert specs is not None and len(specs) == 2
-    by_anchor = {frozenset(s.anchor.words): s for s in specs if s.anchor is not None}
-    # "MOD{0,2} spokesman": tried only within two chunks before "spokesman"
-    noun = by_anchor[frozenset({"spokesman"})]
-    assert noun.reach == 2 and noun.first is not None and WORDS in noun.first.kinds
-    # "CAP{1,2}": only at capitalised words, before "said"
-    caps = by_anchor[frozenset({"said"})]
-    assert caps.first is not None and caps.first.kinds == {UPPER}
-
-
 def test_default_rules_mostly_know_where_they_start() -> None:
     rules = load_grammar().rules
     known = [r for r in rules if r.starts is not None]

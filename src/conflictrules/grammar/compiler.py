@@ -614,8 +614,6 @@ class StartSpec:
 
 
 CHECK_BUDGET = 4000  # characters of regex in an anchor's check
-SPLIT_OPTIONS = 12  # a leading choice of more options is not split into one spec each
-SPLIT_SPECS = 24  # nor when that would give more anchored specs than this
 
 
 def _first_regex(first: FirstSet) -> str | None:
@@ -1016,73 +1014,11 @@ class _StartAnalysis:
         first, nullable = self.first(node, scope, depth + 1)
         if nullable:
             return None
-        items = self.flatten(node, scope, depth + 1)
-        split = self._split(items, depth + 1)
-        if split is not None:
-            return split
-        return self._anchored(items, first, depth)
-
-    def _items_first(
-        self, items: list[tuple[ast.Node, Scope]], depth: int
-    ) -> tuple[FirstSet, bool]:
-        """first() of the elements in a row (as of a sequence of them)."""
-        out = NOTHING
-        for i, (item, item_scope) in enumerate(items):
-            f, n = self.first(item, item_scope, depth)
-            if i > 0 and not isinstance(item, ast.NotAhead):
-                f = f | FirstSet(space=True)
-            out = out | f
-            if not n:
-                return out, False
-        return out, True
-
-    def _split(self, items: list[tuple[ast.Node, Scope]], depth: int) -> list[StartSpec] | None:
-        """When the first element that reads text is a choice ("ROLE_NP ... | PERSON |
-        ORG_NP"), the specs of each way through it followed by the rest: every match
-        takes one of them, and each can have its own anchor close to its start (a role
-        noun within a few words) where the choice as a whole has none. None when there is
-        no such choice, or it has too many options to be worth it."""
-        if depth > 60:
-            return None
-        reading = [k for k, (it, sc) in enumerate(items) if self.chunks(it, sc, depth) != 0]
-        if not reading:
-            return None
-        j = reading[0]
-        item, item_scope = items[j]
-        if (
-            not isinstance(item, ast.Alt)
-            or _plain_words(item) is not None
-            or len(item.options) > SPLIT_OPTIONS
-        ):
-            return None
-        out: list[StartSpec] = []
-        plain = NOTHING
-        for option in item.options:
-            way = [*items[:j], *self.flatten(option, item_scope, depth + 1), *items[j + 1 :]]
-            first, nullable = self._items_first(way, depth + 1)
-            if nullable:
-                return None
-            found = self._split(way, depth + 1) or self._anchored(way, first, depth + 1)
-            if found is None:
-                return None
-            for spec in found:
-                if spec.anchor is not None:
-                    out.append(spec)
-                elif spec.first is not None:
-                    plain = plain | spec.first
-                else:
-                    return None  # a way that can start anywhere: no gain
-            if len(out) > SPLIT_SPECS:
-                return None
-        return [StartSpec(plain), *out] if plain != NOTHING else out
-
-    def _anchored(
-        self, items: list[tuple[ast.Node, Scope]], first: FirstSet, depth: int
-    ) -> list[StartSpec] | None:
         spec_first = None if first.anything else first
         # the anchor: the first required element after the first that only listed words
         # (or punctuation) can start; what follows it in the rule is checked at each of
         # its tokens before any position before it is tried
+        items = self.flatten(node, scope, depth + 1)
         reach: int | None = 0
         for k, (item, item_scope) in enumerate(items):
             f, n = self.first(item, item_scope, depth + 1)
