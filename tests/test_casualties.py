@@ -456,3 +456,64 @@ def test_generated_sentences_read_back_their_figure(
     doc = extract(text)
     assert [(c.outcome, c.count.estimate) for c in doc.casualties] == [(outcome, n)], text
     assert doc.totals[outcome].estimate == n
+
+
+# --- further phenomena: companions, subsets, bombers, chained participles ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # companions named after the verb count with its subject
+        ("The mayor was killed along with two of his guards.", {"killed": 3}),
+        (
+            "Jabbar, a district elder, was killed together with his driver, and his nephew was "
+            "hurt in the blast.",
+            {"killed": 2, "injured": 1},
+        ),
+        # a subset aside, then a further group
+        ("Twelve rangers, including their captain, and four drivers were killed.", {"killed": 16}),
+        # a subset after the verb never adds, and a clause after it is a figure of its own
+        (
+            "Seven people were killed, including a guard, and 20 others were injured.",
+            {"killed": 7, "injured": 20},
+        ),
+        # a suicide bomber who detonated died in the blast
+        ("A suicide bomber detonated at the checkpoint. Two guards were wounded.",
+         {"killed": 1, "injured": 2}),
+        ("Two suicide bombers detonated at the gate. The attackers were the only casualties.",
+         {"killed": 2}),
+        # ... and a stated figure for the bomber replaces the implied one
+        ("A suicide bomber detonated in the market. In addition to the bomber, six people were "
+         "killed.", {"killed": 7}),
+        ("A suicide bomber detonated at the gate. Five people were killed, including the bomber.",
+         {"killed": 5}),
+        ("Both attackers detonated their vests, killing themselves and a guard.", {"killed": 3}),
+        # two participles for the same people
+        ("The captive was beaten and buried alive.", {"killed": 1}),
+        ("A driver was abducted near the border before being shot dead.",
+         {"abducted": 1, "killed": 1}),
+        # two modifiers joined by "and" before one victim noun
+        ("At least 12 Afghan and foreign troops were killed.", {"killed": 12}),
+        # a toll raised by what the sentence reports, and the wounded who died
+        ("Three guards were killed. The toll has since risen to seven.", {"killed": 7}),
+        ("Two of the wounded later died, bringing the death toll to nine.", {"killed": 9}),
+        ("The bodies of the two kidnapped surveyors were found on Friday.", {"killed": 2}),
+        # a name set off by commas is the victim before it; "and" adds the next one
+        ("Gunmen shot dead a district official, Ahmad Wali, and his son.", {"killed": 2}),
+        ("His bodyguard was killed and his driver injured.", {"killed": 1, "injured": 1}),
+        # subsets after active verbs, tolls and intransitive verbs never add
+        ("A drone strike killed 11 herders, including two boys.", {"killed": 11}),
+        ("By noon the toll rose to 14, among them three nurses.", {"killed": 14}),
+        ("About 40 fighters had handed themselves over, including a captain.",
+         {"surrendered": 40}),
+        ("Nine guards were killed. Among the dead were two officers.", {"killed": 9}),
+        ("A teacher was among the dead.", {"killed": 1}),
+        # hostages taken, people still missing, a negated pair of outcomes
+        ("The raiders took at least 15 people hostage.", {"abducted": 15}),
+        ("Four fishermen were still missing.", {"missing": 4}),
+        ("No villagers were killed or wounded.", {"killed": 0, "injured": 0}),
+    ],
+)
+def test_further_phenomena(text: str, expected: dict[str, int]) -> None:
+    assert totals(text) == expected

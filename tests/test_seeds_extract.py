@@ -46,22 +46,11 @@ _CASUALTY_FIELD = "casualty layer captures this field differently: "
 KNOWN_MISSES: dict[str, str] = {
     "01-casualty-1-qualifier": _CASUALTY_FIELD + "qualifier of 'killing at least 31 people'",
     "01-casualty-2-victims": _CASUALTY_FIELD + "victims of 'wounding 17 others'",
-    "01-casualty-3": _CASUALTY + "'Among the dead were nine members' is not read as killed 9",
-    "01-casualty-3-victims": _CASUALTY
-    + "'Among the dead were nine members' is not found, so neither is its victims",
-    "01-casualty-3-perpetrator": _CASUALTY
-    + "'Among the dead were nine members' is not found, so neither is its perpetrator",
-    "01-casualty-3-victim_actor": _CASUALTY
-    + "'Among the dead were nine members' is not found, so neither is its victim_actor",
     "01-casualty-4": _CASUALTY + "'three elders who were executed' is not read as killed 3",
     "01-casualty-4-victims": _CASUALTY
     + "'three elders who were executed' is not found, so neither is its victims",
     "01-casualty-4-perpetrator": _CASUALTY
     + "'three elders who were executed' is not found, so neither is its perpetrator",
-    "01-casualty-5": _CASUALTY
-    + "'A 10-year-old boy was among the wounded' is not read as injured 1",
-    "01-casualty-5-victims": _CASUALTY
-    + "'A 10-year-old boy was among the wounded' is not found, so neither is its victims",
     "01-casualty-6-victims": _CASUALTY_FIELD + "victims of 'kidnapped some 40 women and girls'",
     "01-casualty-7": _CASUALTY + "'A dozen herders' is not read as missing 12",
     "01-casualty-7-victims": _CASUALTY
@@ -81,13 +70,6 @@ KNOWN_MISSES: dict[str, str] = {
     + "'killed \"dozens of terrorists\"' is not found, so neither is its time_text",
     "01-casualty-8-time_start": _CASUALTY
     + "'killed \"dozens of terrorists\"' is not found, so neither is its time_start",
-    "02-casualty-5": _CASUALTY + "'among them two police officers' is not read as killed 2",
-    "02-casualty-5-victims": _CASUALTY
-    + "'among them two police officers' is not found, so neither is its victims",
-    "02-casualty-5-victim_actor": _CASUALTY
-    + "'among them two police officers' is not found, so neither is its victim_actor",
-    "02-casualty-5-attribution_source": _CASUALTY
-    + "'among them two police officers' is not found, so neither is its attribution_source",
     "02-casualty-7": _CASUALTY + "'killed two soldiers and a policeman' is not read as killed 2",
     "02-casualty-7-victims": _CASUALTY
     + "'killed two soldiers and a policeman' is not found, so neither is its victims",
@@ -97,49 +79,20 @@ KNOWN_MISSES: dict[str, str] = {
     + "'killed two soldiers and a policeman' is not found, so neither is its victim_actor",
     "02-casualty-7-attribution_source": _CASUALTY
     + "'killed two soldiers and a policeman' is not found, so neither is its attribution_source",
-    "02-casualty-8": _CASUALTY + "'killed two soldiers and a policeman' is not read as killed 1",
+    # 02-casualty-8 (killed 1) and its perpetrator are met by the bomber's implied death
+    # ("A suicide bomber blew himself up", al-Shabaab), matched by outcome and estimate, not
+    # by the policeman: its victims entry below still fails and keeps the miss on record
     "02-casualty-8-victims": _CASUALTY
     + "'killed two soldiers and a policeman' is not found, so neither is its victims",
-    "02-casualty-8-perpetrator": _CASUALTY
-    + "'killed two soldiers and a policeman' is not found, so neither is its perpetrator",
     "02-casualty-8-victim_actor": _CASUALTY
     + "'killed two soldiers and a policeman' is not found, so neither is its victim_actor",
     "02-casualty-8-attribution_source": _CASUALTY
     + "'killed two soldiers and a policeman' is not found, so neither is its attribution_source",
-    "02-casualty-11": _CASUALTY + "'no civilians were killed or injured' is not read as injured 0",
-    "02-casualty-11-victims": _CASUALTY
-    + "'no civilians were killed or injured' is not found, so neither is its victims",
-    "02-casualty-11-perpetrator": _CASUALTY
-    + "'no civilians were killed or injured' is not found, so neither is its perpetrator",
-    "02-casualty-11-attribution_source": _CASUALTY
-    + "'no civilians were killed or injured' is not found, so neither is its attribution_source",
-    "03-casualty-2": _CASUALTY + "'including three children' is not read as killed 3",
-    "03-casualty-2-victims": _CASUALTY
-    + "'including three children' is not found, so neither is its victims",
-    "03-casualty-2-perpetrator": _CASUALTY
-    + "'including three children' is not found, so neither is its perpetrator",
     "03-casualty-6-victims": _CASUALTY_FIELD
     + "victims of 'four others had handed themselves over'",
     "03-casualty-7-victim_actor": 'linking: the detainees are ISIS members only through the prison named earlier in the sentence ("a detention centre ... that holds suspected Islamic State members"), which no local rule reads',
     "03-casualty-10-perpetrator": _CASUALTY_FIELD + "perpetrator of 'rounded up 14 men'",
     "04-casualty-1-qualifier": _CASUALTY_FIELD + "qualifier of 'killing at least nine people'",
-    "04-casualty-5": _CASUALTY + "'including two children' is not read as killed 2",
-    "04-casualty-5-victims": _CASUALTY
-    + "'including two children' is not found, so neither is its victims",
-    "04-casualty-5-attribution_source": _CASUALTY
-    + "'including two children' is not found, so neither is its attribution_source",
-    "04-casualty-6": _CASUALTY + "'Four people were still missing' is not read as missing 4",
-    "04-casualty-6-victims": _CASUALTY
-    + "'Four people were still missing' is not found, so neither is its victims",
-    "04-casualty-6-attribution_source": _CASUALTY
-    + "'Four people were still missing' is not found, so neither is its attribution_source",
-    "04-casualty-7": _CASUALTY
-    + "'Several children were among the injured' is not read as injured None",
-    "04-casualty-7-victims": _CASUALTY
-    + "'Several children were among the injured' is not found, so neither is its victims",
-    "04-casualty-8": _CASUALTY + "'including a six-year-old boy' is not read as injured 1",
-    "04-casualty-8-victims": _CASUALTY
-    + "'including a six-year-old boy' is not found, so neither is its victims",
     "04-casualty-9-victims": _CASUALTY_FIELD
     + "victims of 'claimed the life of a 67-year-old woman'",
     "04-casualty-9-time_text": _CASUALTY_FIELD
@@ -155,9 +108,6 @@ KNOWN_MISSES: dict[str, str] = {
     + "'a medic died of his wounds' is not found, so neither is its victim_actor",
     "04-casualty-11-attribution_source": _CASUALTY
     + "'a medic died of his wounds' is not found, so neither is its attribution_source",
-    "05-casualty-4": _CASUALTY + "'including a lieutenant colonel' is not read as surrendered 1",
-    "05-casualty-4-victims": _CASUALTY
-    + "'including a lieutenant colonel' is not found, so neither is its victims",
     "05-casualty-4-victim_actor": _CASUALTY
     + "'including a lieutenant colonel' is not found, so neither is its victim_actor",
     "05-casualty-8-victims": _CASUALTY_FIELD + "victims of '15-20 others were missing'",
@@ -173,18 +123,8 @@ KNOWN_MISSES: dict[str, str] = {
     + "'uprooted more than 350,000 people' is not found, so neither is its time_text",
     "05-casualty-9-time_start": _CASUALTY
     + "'uprooted more than 350,000 people' is not found, so neither is its time_start",
-    "06-casualty-5": _CASUALTY + "'bringing the death toll to 40' is not read as killed 40",
-    "06-casualty-5-attribution_source": _CASUALTY
-    + "'bringing the death toll to 40' is not found, so neither is its attribution_source",
-    "06-casualty-6": _CASUALTY + "'took at least 15 people hostage' is not read as abducted 15",
-    "06-casualty-6-victims": _CASUALTY
-    + "'took at least 15 people hostage' is not found, so neither is its victims",
     "06-casualty-6-qualifier": _CASUALTY
     + "'took at least 15 people hostage' is not found, so neither is its qualifier",
-    "06-casualty-6-perpetrator": _CASUALTY
-    + "'took at least 15 people hostage' is not found, so neither is its perpetrator",
-    "06-casualty-6-attribution_source": _CASUALTY
-    + "'took at least 15 people hostage' is not found, so neither is its attribution_source",
     "06-casualty-8": _CASUALTY
     + "'uprooted an estimated 120,000 people' is not read as displaced 120000",
     "06-casualty-8-victims": _CASUALTY
@@ -209,14 +149,6 @@ KNOWN_MISSES: dict[str, str] = {
     + "'recorded 52 fatalities' is not found, so neither is its perpetrator",
     "07-casualty-3-attribution_source": _CASUALTY
     + "'recorded 52 fatalities' is not found, so neither is its attribution_source",
-    "07-casualty-5": _CASUALTY
-    + "'seven members of one family who were executed' is not read as killed 7",
-    "07-casualty-5-victims": _CASUALTY
-    + "'seven members of one family who were executed' is not found, so neither is its victims",
-    "07-casualty-5-perpetrator": _CASUALTY
-    + "'seven members of one family who were executed' is not found, so neither is its perpetrator",
-    "07-casualty-5-attribution_source": _CASUALTY
-    + "'seven members of one family who were executed' is not found, so neither is its attribution_source",
     "07-casualty-6-victims": _CASUALTY_FIELD + "victims of 'kidnapped 25 women and girls'",
     "07-casualty-11": _CASUALTY
     + "'uprooted more than 340,000 people' is not read as displaced 340000",

@@ -4,6 +4,8 @@ back, independent of the grammar."""
 
 from __future__ import annotations
 
+import attrs
+
 from conflictrules.model import Casualty, Count, TimeRef
 from conflictrules.semantics.totals import incident_totals, resolve_anaphors
 
@@ -90,6 +92,8 @@ def test_a_cumulative_figure_is_not_the_incident_unless_alone() -> None:
     items = [cas("killed", 3, "civilians"), cas("killed", 100, "civilians", time="since January")]
     assert est(items) == {"killed": 3}
     assert est([cas("killed", 100, "civilians", time="since January")]) == {"killed": 100}
+    items = [cas("killed", 2, "people"), cas("killed", 4, toll=True, time="in the last week")]
+    assert est(items) == {"killed": 2}
 
 
 def test_outcomes_are_kept_apart_and_sorted() -> None:
@@ -121,3 +125,17 @@ def test_an_anaphor_adds_the_others_named_with_it() -> None:
 def test_an_unresolved_anaphor_counts_only_what_is_known() -> None:
     assert est([cas("killed", None, "themselves", low=1)]) == {"killed": 1}
     assert "killed" not in est([cas("killed", None, "assailants", low=None)])
+
+
+def test_an_implied_figure_gives_way_to_a_stated_one_for_the_same_people() -> None:
+    implied = attrs.evolve(cas("killed", 1, "suicide bomber"), hedge="implied")
+    # alone, or beside other people's figures, it counts
+    assert est([implied]) == {"killed": 1}
+    assert est([implied, cas("killed", 4, "guards")]) == {"killed": 5}
+    # a stated figure naming the attackers, in its victims or its text, replaces it
+    assert est([implied, cas("killed", 2, "guards and assailant")]) == {"killed": 2}
+    stated = attrs.evolve(cas("killed", 6, "people"), text="six people, including the bomber,")
+    assert est([implied, stated]) == {"killed": 6}
+    # ... unless it names fewer of them than the implied figure does
+    two = attrs.evolve(cas("killed", 2, "suicide bombers"), hedge="implied")
+    assert est([two, cas("killed", 1, "assailant")]) == {"killed": 3}

@@ -9,6 +9,9 @@ The contract's reading, in order of the casualties in the text:
   soldiers were killed ... The two soldiers were killed when ..."); the same number for
   other people adds ("one soldier ... one civilian");
 - a running toll ("the death toll rose to 20") replaces what came before;
+- an implied figure (hedge "implied": "a suicide bomber detonated" implies the bomber
+  died) counts only when no stated figure for the same outcome names those people at least
+  as many times ("In addition to the assailant, ...", "two guards and the bomber");
 - a cumulative figure over a period ("since the beginning of the year") is not part of
   the incident, unless it is the only figure for that outcome;
 - otherwise distinct figures add up ("two soldiers ... and three civilians").
@@ -113,6 +116,7 @@ def incident_totals(casualties: Sequence[Casualty]) -> dict[str, Count]:
     totals: dict[str, Count] = {}
     for outcome, items in by_outcome.items():
         incident = [c for c in items if not _cumulative(c)] or items
+        incident = [c for c in incident if not _superseded(c, incident)]
         estimate = low = high = 0
         low_ok = high_ok = True
         seen: list[Casualty] = []
@@ -145,6 +149,29 @@ def incident_totals(casualties: Sequence[Casualty]) -> dict[str, Count]:
     return dict(sorted(totals.items(), key=lambda kv: kv[0]))
 
 
+IMPLIED = "implied"
+
+
+def _superseded(c: Casualty, others: Sequence[Casualty]) -> bool:
+    """Whether an implied figure gives way to a stated one for the same people: one whose
+    victims or text name them ("the two bombers and a guard were killed", "four people,
+    including the bomber, ...") and whose number is at least as large."""
+    if c.hedge != IMPLIED or c.negated:
+        return False
+    head = _head(c.victims)
+    need = c.count.estimate or 0
+    if head is None:
+        return False
+    for o in others:
+        value = _value(o)
+        if o is c or o.hedge == IMPLIED or o.negated or value is None or value < need:
+            continue
+        words = [*(o.victims or "").split(" and "), *re.findall(r"[A-Za-z][\w\-]*", o.text)]
+        if any(_head(w) == head for w in words if w):
+            return True
+    return False
+
+
 def _value(c: Casualty) -> int | None:
     return 0 if c.negated else c.count.estimate if c.count.estimate is not None else c.count.low
 
@@ -154,4 +181,14 @@ def _cumulative(c: Casualty) -> bool:
     if t is None:
         return False
     words = t.text.lower()
-    return words.startswith(("since", "so far", "this year", "in the past", "over the past"))
+    return words.startswith(
+        (
+            "since",
+            "so far",
+            "this year",
+            "in the past",
+            "over the past",
+            "in the last",
+            "over the last",
+        )
+    )
