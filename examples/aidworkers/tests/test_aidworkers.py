@@ -24,7 +24,15 @@ PACK = pack_path()
 GRAMMAR = load_grammar()
 RULES = pack_rules(PACK, GRAMMAR)
 CASUALTY_RULES = [r for r in RULES if r.layer == "casualty"]
-PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# derandomized: the same draws on every run, so a red build means a changed grammar (as
+# conflictrules' own round-trip test does); raise max_examples locally to search further
+PROPERTY = settings(
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def test_the_pack_is_installed_through_its_entry_point() -> None:
