@@ -140,8 +140,41 @@ def _collect_files(pack: PackInfo, errors: list[GrammarError]) -> list[ast.RuleF
     return [parsed[f] for f in order]
 
 
-def load_packs(packs: Sequence[PackInfo]) -> Grammar:
+@attrs.frozen
+class LinkedPacks:
+    """The packs parsed and linked, not compiled: each rule file's scope (its own
+    definitions and lists, its imports), and every rule declaration that survives the
+    id checks, in load order (an ``override`` comes after the rule it replaces)."""
+
+    packs: tuple[PackInfo, ...]
+    files: tuple[str, ...]
+    decls: tuple[tuple[ast.RuleDecl, Scope], ...]
+    def_scopes: dict[int, Scope]  # id(Define) -> the scope it was defined in
+    lists: dict[str, WordList]
+
+    def effective(self) -> list[tuple[ast.RuleDecl, Scope]]:
+        """The rules that take effect: an override replaces the rule of that id."""
+        out: dict[str, tuple[ast.RuleDecl, Scope]] = {}
+        for decl, scope in self.decls:
+            out.pop(decl.id, None)
+            out[decl.id] = (decl, scope)
+        return list(out.values())
+
+
+def link_packs(packs: Sequence[PackInfo]) -> LinkedPacks:
+    """Parse the packs' rule files and resolve every name (raising GrammarErrors for what
+    does not load): what ``load_packs`` compiles, and what tools that need the syntax
+    trees (the safety analysis, the test strategies) read."""
     errors: list[GrammarError] = []
+    linked = _link(packs, errors)
+    if errors:
+        raise GrammarErrors(errors)
+    return linked
+
+
+def _link(packs: Sequence[PackInfo], errors: list[GrammarError]) -> LinkedPacks:
+    """link_packs, adding the rule id errors to ``errors`` (raised with the compile errors
+    by load_packs, so that one run reports both)."""
     files_by_pack: list[tuple[PackInfo, list[ast.RuleFile]]] = []
     for pack in packs:
         files_by_pack.append((pack, _collect_files(pack, errors)))
@@ -223,14 +256,14 @@ def load_packs(packs: Sequence[PackInfo]) -> Grammar:
         raise GrammarErrors(errors)
 
     # rules: ids unique across packs unless overridden explicitly
-    compiled: dict[str, CompiledRule] = {}
+    decls: list[tuple[ast.RuleDecl, Scope]] = []
     where: dict[str, str] = {}
     for _pack, rfiles in files_by_pack:
         for rf in rfiles:
             for st in rf.statements:
                 if not isinstance(st, ast.RuleDecl):
                     continue
-                if st.id in compiled and not st.override:
+                if st.id in where and not st.override:
                     errors.append(
                         GrammarError(
                             f"rule {st.id} is already defined in {where[st.id]}",
@@ -239,7 +272,7 @@ def load_packs(packs: Sequence[PackInfo]) -> Grammar:
                         )
                     )
                     continue
-                if st.override and st.id not in compiled:
+                if st.override and st.id not in where:
                     errors.append(
                         GrammarError(
                             f"rule {st.id} overrides nothing",
@@ -248,19 +281,29 @@ def load_packs(packs: Sequence[PackInfo]) -> Grammar:
                         )
                     )
                     continue
-                try:
-                    rule = compile_rule(st, scopes[rf.path], def_scopes)
-                except GrammarError as err:
-                    errors.append(err)
-                    continue
-                if st.id in compiled:
-                    del compiled[st.id]
-                compiled[st.id] = rule
+                decls.append((st, scopes[rf.path]))
                 where[st.id] = str(st.loc)
+    files = tuple(rf.path for _p, rfs in files_by_pack for rf in rfs)
+    return LinkedPacks(
+        tuple(p for p, _ in files_by_pack), files, tuple(decls), def_scopes, all_lists
+    )
+
+
+def load_packs(packs: Sequence[PackInfo]) -> Grammar:
+    errors: list[GrammarError] = []
+    linked = _link(packs, errors)
+    compiled: dict[str, CompiledRule] = {}
+    for decl, scope in linked.decls:
+        try:
+            rule = compile_rule(decl, scope, linked.def_scopes)
+        except GrammarError as err:
+            errors.append(err)
+            continue
+        compiled.pop(decl.id, None)  # an override replaces the rule (and comes last)
+        compiled[decl.id] = rule
     if errors:
         raise GrammarErrors(errors)
-    files = tuple(rf.path for _p, rfs in files_by_pack for rf in rfs)
-    return Grammar(tuple(p for p, _ in files_by_pack), tuple(compiled.values()), all_lists, files)
+    return Grammar(linked.packs, tuple(compiled.values()), linked.lists, linked.files)
 
 
 def _rows_of(wl: WordList) -> list[dict[str, str]]:

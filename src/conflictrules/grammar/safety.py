@@ -58,8 +58,7 @@ from conflictrules.engine.sentences import MAX_SENTENCE
 from conflictrules.grammar import ast
 from conflictrules.grammar.compiler import RULE_PREFIX, Scope, _Compiler
 from conflictrules.grammar.errors import GrammarError, GrammarErrors, Location
-from conflictrules.grammar.loader import Grammar, PackInfo, _collect_files
-from conflictrules.grammar.wordlists import WordList, load_gazetteer, load_list
+from conflictrules.grammar.loader import Grammar, PackInfo, link_packs
 
 #: A rule whose worst-case branching estimate exceeds this is rejected by ``check``.
 #: 10^5 ways of matching one stretch of text is tens of milliseconds of backtracking per
@@ -1754,60 +1753,9 @@ class _MarkingCompiler(_Compiler):
 def _rules_of(
     packs: Sequence[PackInfo],
 ) -> list[tuple[ast.RuleDecl, Scope, dict[int, Scope]]]:
-    """The effective rules of the packs with the scope each is compiled in (mirrors
-    ``loader.load_packs``; the grammar is assumed to load)."""
-    errors: list[GrammarError] = []
-    files_by_pack = [(pack, _collect_files(pack, errors)) for pack in packs]
-    if errors:
-        raise GrammarErrors(errors)
-    scopes: dict[str, Scope] = {}
-    modules: dict[str, Scope] = {}
-    def_scopes: dict[int, Scope] = {}
-    gazetteers: dict[str, list[tuple[str, Location]]] = {}
-    for _pack, rfiles in files_by_pack:
-        for rf in rfiles:
-            scope = Scope(rf.path)
-            scopes[rf.path] = scope
-            for st in rf.statements:
-                if isinstance(st, ast.Define):
-                    scope.names.setdefault(st.name, st)
-                    def_scopes[id(st)] = scope
-                elif isinstance(st, ast.ListDecl):
-                    path = os.path.join(os.path.dirname(rf.path), st.file)
-                    if st.gazetteer:
-                        gazetteers.setdefault(st.name, []).append((path, st.loc))
-                        continue
-                    scope.names.setdefault(
-                        st.name,
-                        load_list(
-                            st.name, path, st.loc, case_sensitive=st.case_sensitive, where=st.where
-                        ),
-                    )
-    merged: dict[str, WordList] = {}
-    for name, sources in gazetteers.items():
-        forms: set[str] = set()
-        for path, loc in sources:
-            forms |= load_gazetteer(name, path, loc).forms
-        merged[name] = WordList(name, sources[0][0], True, {}, frozenset(forms))
-    for _pack, rfiles in files_by_pack:
-        local = {rf.module: scopes[rf.path] for rf in rfiles}
-        for rf in rfiles:
-            for st in rf.statements:
-                if isinstance(st, ast.ListDecl) and st.gazetteer:
-                    scopes[rf.path].names.setdefault(st.name, merged[st.name])
-                elif isinstance(st, ast.Import):
-                    target = local.get(st.name) or modules.get(st.name)
-                    if target is not None and target is not scopes[rf.path]:
-                        scopes[rf.path].parents.append(target)
-        modules.update(local)
-    rules: dict[str, tuple[ast.RuleDecl, Scope, dict[int, Scope]]] = {}
-    for _pack, rfiles in files_by_pack:
-        for rf in rfiles:
-            for st in rf.statements:
-                if isinstance(st, ast.RuleDecl) and (st.id not in rules or st.override):
-                    rules.pop(st.id, None)
-                    rules[st.id] = (st, scopes[rf.path], def_scopes)
-    return list(rules.values())
+    """The effective rules of the packs with the scope each is compiled in."""
+    linked = link_packs(packs)
+    return [(decl, scope, linked.def_scopes) for decl, scope in linked.effective()]
 
 
 GrammarLike = Union[Grammar, PackInfo, str, "os.PathLike[str]", Sequence[Any]]

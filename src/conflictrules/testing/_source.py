@@ -1,9 +1,8 @@
 """A compiled rule's syntax tree and the names it can see, re-derived from its pack's files.
 
-``CompiledRule`` keeps the regex, not the tree, so the strategies parse the loaded packs'
-rule files again (data only, as the loader does) and rebuild each file's scope the way
-``grammar.loader.load_packs`` does: own definitions and lists, imports from the same pack
-first, then from packs loaded earlier, gazetteers merged across packs.
+``CompiledRule`` keeps the regex, not the tree, so the strategies link the loaded packs'
+rule files again with ``grammar.loader.link_packs`` (data only), which gives each rule the
+scope the loader compiled it in.
 """
 
 from __future__ import annotations
@@ -15,9 +14,8 @@ import attrs
 
 from conflictrules.grammar import ast
 from conflictrules.grammar.compiler import CompiledRule, Scope
-from conflictrules.grammar.errors import GrammarError, GrammarErrors
-from conflictrules.grammar.loader import Grammar, PackInfo, _collect_files
-from conflictrules.grammar.wordlists import WordList, load_list
+from conflictrules.grammar.errors import GrammarError
+from conflictrules.grammar.loader import Grammar, PackInfo, link_packs
 
 
 @attrs.frozen(slots=True)
@@ -40,57 +38,12 @@ def _real(path: str) -> str:
 
 
 def _build_index(grammar: Grammar) -> _Index:
-    errors: list[GrammarError] = []
-    files_by_pack = [(pack, _collect_files(pack, errors)) for pack in grammar.packs]
-    if errors:
-        raise GrammarErrors(errors)
-    scopes: dict[str, Scope] = {}
-    def_scopes: dict[int, Scope] = {}
-    loaded: dict[str, WordList] = {}
-    for _pack, rfiles in files_by_pack:
-        for rf in rfiles:
-            scope = Scope(rf.path)
-            scopes[rf.path] = scope
-            for st in rf.statements:
-                if isinstance(st, ast.Define):
-                    scope.names.setdefault(st.name, st)
-                    def_scopes[id(st)] = scope
-                elif isinstance(st, ast.ListDecl):
-                    scope.names.setdefault(st.name, _word_list(st, rf.path, grammar, loaded))
-    modules: dict[str, Scope] = {}
-    for _pack, rfiles in files_by_pack:
-        local = {rf.module: scopes[rf.path] for rf in rfiles}
-        for rf in rfiles:
-            for st in rf.statements:
-                if isinstance(st, ast.Import):
-                    target = local.get(st.name) or modules.get(st.name)
-                    if target is not None and target is not scopes[rf.path]:
-                        scopes[rf.path].parents.append(target)
-        modules.update(local)
-    rules: dict[tuple[str, str], RuleSource] = {}
-    for _pack, rfiles in files_by_pack:
-        for rf in rfiles:
-            for st in rf.statements:
-                if isinstance(st, ast.RuleDecl):
-                    rules[(st.id, _real(rf.path))] = RuleSource(st, scopes[rf.path], def_scopes)
-    return _Index(rules, def_scopes)
-
-
-def _word_list(
-    decl: ast.ListDecl, rule_file: str, grammar: Grammar, loaded: dict[str, WordList]
-) -> WordList:
-    """The word list a declaration names: the loaded one when it is the same file (and
-    always for gazetteers, which the loader merged across packs), else read again."""
-    path = os.path.join(os.path.dirname(rule_file), decl.file)
-    known = grammar.lists.get(decl.name)
-    if known is not None and (decl.gazetteer or _real(known.path) == _real(path)):
-        return known
-    key = f"{_real(path)}|{decl.where}|{decl.case_sensitive}"
-    if key not in loaded:
-        loaded[key] = load_list(
-            decl.name, path, decl.loc, case_sensitive=decl.case_sensitive, where=decl.where
-        )
-    return loaded[key]
+    linked = link_packs(grammar.packs)
+    rules = {
+        (decl.id, _real(decl.loc.path)): RuleSource(decl, scope, linked.def_scopes)
+        for decl, scope in linked.effective()
+    }
+    return _Index(rules, linked.def_scopes)
 
 
 _CACHE: dict[tuple[tuple[PackInfo, ...], tuple[str, ...]], _Index] = {}
