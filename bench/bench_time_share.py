@@ -6,7 +6,7 @@ Runs ``Extractor.extract`` on the first ``--mb`` megabytes of CORPUS (default
 ../shared/eval/corpus_bench.txt, one text per line), every text with the same publication
 date so that every time expression is resolved, and measures inside the run what the time
 layer costs: the time rules' matching (the time RuleSet over every sentence) plus
-resolving what they found (``linking.times_from``: dateparser and the calendar code, with
+resolving what they found (``linking.times_from``: the calendar code, with
 their caches as in any long run). Prints that time, the total extraction time and the
 share. The grammar is compiled before timing starts.
 """

@@ -6,7 +6,6 @@ import calendar
 import datetime
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -423,36 +422,44 @@ def test_results_are_cached_and_stable() -> None:
     assert resolve("since the beginning of the year", THU_2019_03_14) is first
 
 
-def test_one_parser_created_lazily_and_reused() -> None:
-    resolve("July 1, 2011", None)
-    parser = time_mod._parser
-    assert parser is not None
-    resolve("2 August 2012", None)
-    resolve("September 3, 2013", THU_2019_03_14)
-    assert time_mod._parser is parser
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(
+    st.dates(min_value=D(1900, 1, 1), max_value=D(2099, 12, 31)),
+    st.sampled_from(
+        ["{d} {month} {y}", "{month} {d}, {y}", "the {d}th of {month} {y}", "{d}-{month}-{y}"]
+    ),
+    st.one_of(st.none(), PUBLISHED),
+)
+def test_full_date_is_that_day_with_or_without_publication(
+    date: datetime.date, shape: str, published: datetime.date | None
+) -> None:
+    text = shape.format(d=date.day, month=calendar.month_name[date.month], y=date.year)
+    assert resolve(text, published) == day(date)
 
 
-def test_dateparser_never_sees_relative_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[str] = []
-    real: Callable[[str], datetime.date | None] = time_mod._parse_full_date.__wrapped__
+@pytest.mark.parametrize(
+    "text", ["31 February 2018", "April 31, 2017", "29 February 2019", "the 30th of February 2020"]
+)
+def test_full_date_that_does_not_exist_is_unknown(text: str) -> None:
+    assert resolve(text, THU_2019_03_14) == UNKNOWN
 
-    def spy(text: str) -> datetime.date | None:
-        seen.append(text)
-        return real(text)
 
-    monkeypatch.setattr(time_mod, "_parse_full_date", spy)
-    time_mod._resolve_cached.cache_clear()
-    time_mod._resolve_norm.cache_clear()
-    try:
-        for text in RELATIVE:
-            resolve(text, THU_2019_03_14)
-            resolve(text, None)
-        assert seen == []
-        assert resolve("July 4, 2016", None) == day(D(2016, 7, 4))
-        assert seen == ["july 4, 2016"]
-    finally:
-        time_mod._resolve_cached.cache_clear()
-        time_mod._resolve_norm.cache_clear()
+def test_leap_day_of_a_leap_year_is_read() -> None:
+    assert resolve("February 29, 2020", None) == day(D(2020, 2, 29))
+
+
+def test_resolving_never_imports_dateparser() -> None:
+    """Full dates are read by the calendar code: dateparser (slow, and 30 MB of memory)
+    is not loaded by extraction."""
+    import subprocess
+
+    code = (
+        "import sys; from conflictrules.semantics.time import resolve; "
+        "resolve('July 4, 2016', None); resolve('last Monday', None); "
+        "print('dateparser' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
 
 
 def test_threads_agree() -> None:
@@ -462,7 +469,6 @@ def test_threads_agree() -> None:
     expected = {t: resolve(t, None) for t in texts}
     time_mod._resolve_cached.cache_clear()
     time_mod._resolve_norm.cache_clear()
-    time_mod._parse_full_date.cache_clear()
     errors: list[str] = []
 
     def work() -> None:
