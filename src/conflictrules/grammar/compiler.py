@@ -435,15 +435,20 @@ class ProgramStore:
 
     # -- use -------------------------------------------------------------------------------
 
-    def compile(self, source: str, lists: dict[str, Any]) -> Any:
-        core = _regex_core()
-        key = _program_key(source, lists)
-        self.used.add(key)
-        if key not in self.programs and self._more is not None:
+    def _read_more(self) -> None:
+        """Take in the programs of the other stores (once: at the first miss)."""
+        if self._more is not None:
             more, self._more = self._more, None
             for programs in more():
                 for k, v in programs.items():
                     self.programs.setdefault(k, v)
+
+    def compile(self, source: str, lists: dict[str, Any]) -> Any:
+        core = _regex_core()
+        key = _program_key(source, lists)
+        self.used.add(key)
+        if key not in self.programs:
+            self._read_more()
         args = self.programs.get(key)
         if core is not None and args is not None and args and args[0] == source:
             try:
@@ -453,32 +458,60 @@ class ProgramStore:
             except Exception:  # a program this core does not take: compile afresh
                 del self.programs[key]
         self.misses += 1
-        if core is None:
-            return regex.compile(source, flags=FLAGS, **lists)
-        captured: list[tuple[Any, ...]] = []
-        with _capture_lock:
-            original = core.compile
-
-            def capture(*args: Any) -> Any:
-                if args and args[0] == source:
-                    captured.append(args)
-                return original(*args)
-
-            core.compile = capture
-            try:
-                # not from the regex module's own cache: its program is what is wanted
-                pattern = regex.compile(source, flags=FLAGS, cache_pattern=False, **lists)
-            finally:
-                core.compile = original
-        if captured:
-            args = tuple(int(a) if isinstance(a, int) else a for a in captured[-1])
-            try:
-                marshal.dumps(args)
-            except ValueError:  # not plain data: this regex version differs; do not keep it
-                return pattern
-            self.programs[key] = args
+        pattern, program = capture_program(source, lists)
+        if program is not None:
+            self.programs[key] = program
             self.changed = True
         return pattern
+
+    def prefetch(self, sources: Iterable[str], jobs: int | None = None) -> int:
+        """Compile the sources this store has no program for on worker processes (see
+        ``build_workers``), so that compiling them next is a look-up; returns how many
+        programs were added. Sources compiled with named lists are not prefetched."""
+        from conflictrules.grammar.build_workers import compile_programs
+
+        keys = {source: _program_key(source, {}) for source in sources}
+        if any(k not in self.programs for k in keys.values()):
+            self._read_more()
+        missing = [s for s, k in keys.items() if k not in self.programs]
+        added = 0
+        for source, program in compile_programs(missing, jobs).items():
+            self.programs[keys[source]] = program
+            self.changed = True
+            added += 1
+        return added
+
+
+def capture_program(source: str, lists: Mapping[str, Any]) -> tuple[Any, tuple[Any, ...] | None]:
+    """``regex.compile(source, IGNORECASE | V0, **lists)`` and the program the regex core
+    was given (the arguments of its ``compile``, plain data), or None when this version
+    of regex compiles differently."""
+    core = _regex_core()
+    if core is None:
+        return regex.compile(source, flags=FLAGS, **lists), None
+    captured: list[tuple[Any, ...]] = []
+    with _capture_lock:
+        original = core.compile
+
+        def capture(*args: Any) -> Any:
+            if args and args[0] == source:
+                captured.append(args)
+            return original(*args)
+
+        core.compile = capture
+        try:
+            # not from the regex module's own cache: its program is what is wanted
+            pattern = regex.compile(source, flags=FLAGS, cache_pattern=False, **lists)
+        finally:
+            core.compile = original
+    if not captured:
+        return pattern, None
+    args = tuple(int(a) if isinstance(a, int) else a for a in captured[-1])
+    try:
+        marshal.dumps(args)
+    except ValueError:  # not plain data: this regex version differs; do not keep it
+        return pattern, None
+    return pattern, args
 
 
 _STORE: contextvars.ContextVar[ProgramStore | None] = contextvars.ContextVar(
@@ -509,17 +542,33 @@ def compile_pattern(source: str, lists: Mapping[str, Sequence[str]] | None = Non
 RULE_PREFIX = r"(?!\s)(?:(?<!\w)|(?=\W))"
 
 
-def compile_rule(rule: ast.RuleDecl, scope: Scope, scopes: Mapping[int, Scope]) -> CompiledRule:
+@attrs.frozen(slots=True)
+class RulePlan:
+    """A rule compiled to regex source (its pattern's, its anchors' checks'), before any
+    pattern is built: what a build compiles, all sources at once (``sources``)."""
+
+    decl: ast.RuleDecl
+    source: str
+    lists: Mapping[str, Sequence[str]]
+    captures: Mapping[str, CaptureInfo]
+    triggers: frozenset[str] | None
+    specs: tuple[StartSpec, ...] | None  # with check_source set and check still None
+
+    def sources(self) -> list[str]:
+        """Every regex source the rule needs compiled (none with named lists)."""
+        if self.lists:
+            return []
+        checks = [sp.check_source for sp in self.specs or () if sp.check_source is not None]
+        return [self.source, *checks]
+
+
+def plan_rule(rule: ast.RuleDecl, scope: Scope, scopes: Mapping[int, Scope]) -> RulePlan:
     comp = _Compiler(rule.id, scopes, {})
     # a match starts at the start of a word (or at punctuation): never inside a word, which
     # spares the engine from trying every character position, and never on white space
     # (where optional leading items could only be skipped: the match from the token after
     # it gives them their chance)
     source = RULE_PREFIX + comp.compile(rule.pattern, scope, "")
-    try:
-        pattern = compile_pattern(source, comp.lists)
-    except regex.error as exc:
-        raise GrammarError(f"rule {rule.id} does not compile: {exc}", rule.loc) from None
     triggers = triggers_of(rule.pattern, scope, scopes)
     specs = _StartAnalysis(scopes).specs(rule.pattern, scope)
     if specs is not None:  # RULE_PREFIX: never the white space before a first token
@@ -529,19 +578,57 @@ def compile_rule(rule: ast.RuleDecl, scope: Scope, scopes: Mapping[int, Scope]) 
             else sp
             for sp in specs
         ]
+    return RulePlan(
+        rule,
+        source,
+        dict(comp.lists),
+        dict(comp.captures),
+        triggers,
+        None if specs is None else tuple(specs),
+    )
+
+
+def build_rule(plan: RulePlan) -> CompiledRule:
+    """The rule with its patterns compiled (through the active ``ProgramStore``)."""
+    rule = plan.decl
+    try:
+        pattern = compile_pattern(plan.source, plan.lists)
+    except regex.error as exc:
+        raise GrammarError(f"rule {rule.id} does not compile: {exc}", rule.loc) from None
+    specs = plan.specs
+    if specs is not None:
+        specs = tuple(
+            attrs.evolve(sp, check=compile_pattern(sp.check_source))
+            if sp.check_source is not None
+            else sp
+            for sp in specs
+        )
     return CompiledRule(
         rule.id,
         rule.layer,
         rule.priority,
         pattern,
-        dict(comp.captures),
+        plan.captures,
         rule.sets,
         rule.examples,
         rule.loc,
-        triggers,
-        source,
-        None if specs is None else tuple(specs),
+        plan.triggers,
+        plan.source,
+        specs,
     )
+
+
+def compile_rule(rule: ast.RuleDecl, scope: Scope, scopes: Mapping[int, Scope]) -> CompiledRule:
+    return build_rule(plan_rule(rule, scope, scopes))
+
+
+def prefetch_programs(plans: Iterable[RulePlan]) -> int:
+    """Compile the plans' sources on worker processes ahead of ``build_rule`` when a
+    ``ProgramStore`` is active and lacks them (see ``build_workers``); the number added."""
+    store = _STORE.get()
+    if store is None:
+        return 0
+    return store.prefetch([s for plan in plans for s in plan.sources()])
 
 
 # --- where a match can start ------------------------------------------------------------
@@ -608,7 +695,8 @@ class StartSpec:
     reach: int | None = 0
     # what must match at an anchor token for it to count: the rule from the anchor on
     # (loosened: optional space between all elements, look-arounds and optional tail
-    # dropped), a regex.Pattern; None: the anchor token alone
+    # dropped), a regex.Pattern compiled from check_source by build_rule; None: the anchor
+    # token alone
     check: Any = attrs.field(default=None, eq=False, repr=False)
     check_source: str | None = None
 
@@ -1023,9 +1111,8 @@ class _StartAnalysis:
         for k, (item, item_scope) in enumerate(items):
             f, n = self.first(item, item_scope, depth + 1)
             if k > 0 and not n and f.wordlike and not f.space and (f.words or f.kinds):
-                source = self.suffix(items[k:], depth + 1)
-                check = None if source is None else compile_pattern(source)
-                return [StartSpec(spec_first, f, reach, check, source)]
+                source = self.suffix(items[k:], depth + 1)  # compiled by build_rule
+                return [StartSpec(spec_first, f, reach, None, source)]
             c = self.chunks(item, item_scope, depth + 1)
             reach = None if reach is None or c is None else reach + c
         return None if spec_first is None else [StartSpec(spec_first)]

@@ -13,7 +13,14 @@ from collections.abc import Sequence
 import attrs
 
 from conflictrules.grammar import ast
-from conflictrules.grammar.compiler import CompiledRule, Scope, compile_rule
+from conflictrules.grammar.compiler import (
+    CompiledRule,
+    RulePlan,
+    Scope,
+    build_rule,
+    plan_rule,
+    prefetch_programs,
+)
 from conflictrules.grammar.errors import GrammarError, GrammarErrors, Location
 from conflictrules.grammar.syntax import parse_file
 from conflictrules.grammar.wordlists import WordList, load_gazetteer, load_list
@@ -290,17 +297,29 @@ def _link(packs: Sequence[PackInfo], errors: list[GrammarError]) -> LinkedPacks:
 
 
 def load_packs(packs: Sequence[PackInfo]) -> Grammar:
+    """Link and compile the packs. Every rule is first compiled to regex source; when
+    none has an error, the sources the active ``ProgramStore`` lacks are compiled on all
+    cores at once (``compiler.prefetch_programs``), then the rules are built."""
     errors: list[GrammarError] = []
     linked = _link(packs, errors)
-    compiled: dict[str, CompiledRule] = {}
+    plans: list[RulePlan] = []
     for decl, scope in linked.decls:
         try:
-            rule = compile_rule(decl, scope, linked.def_scopes)
+            plans.append(plan_rule(decl, scope, linked.def_scopes))
+        except GrammarError as err:
+            errors.append(err)
+    if errors:
+        raise GrammarErrors(errors)
+    prefetch_programs(plans)
+    compiled: dict[str, CompiledRule] = {}
+    for plan in plans:
+        try:
+            rule = build_rule(plan)
         except GrammarError as err:
             errors.append(err)
             continue
-        compiled.pop(decl.id, None)  # an override replaces the rule (and comes last)
-        compiled[decl.id] = rule
+        compiled.pop(plan.decl.id, None)  # an override replaces the rule (and comes last)
+        compiled[plan.decl.id] = rule
     if errors:
         raise GrammarErrors(errors)
     return Grammar(linked.packs, tuple(compiled.values()), linked.lists, linked.files)
