@@ -11,7 +11,11 @@ begin with, and how far before an element every match contains), and the rule's 
 tried with ``match`` at those positions only, left to right, each search resuming where the
 last match ended. That finds exactly the matches ``finditer`` finds (the positions skipped
 are positions where the pattern cannot match), at a fraction of the cost: most of a
-sentence's positions are never tried.
+sentence's positions are never tried. An anchor's check (the rule from the anchor on,
+loosened) is itself a regex call, so it is tried only at the anchor tokens that can tell:
+none when no token can begin a match, only those whose window can hold such a token, and
+with an unbounded reach, only the last that passes. Every regex call, check or match, gets
+what is left of the document's time budget as its timeout.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from __future__ import annotations
 import bisect
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from itertools import accumulate, chain
 
 import attrs
 import regex
@@ -35,8 +40,10 @@ from conflictrules.grammar.compiler import (
 )
 
 _WORDS = regex.compile(r"\w+")
-_TOKEN = regex.compile(r"(\w+)|[^\w\s]")
-_CHUNK_CHAR = regex.compile(r"[\w'\-]")
+# a token: a run of word characters or one other character but white space, with the white
+# space before it (taken whole, and only after a token or at the start: no quadratic search
+# through trailing white space)
+_TOKEN = regex.compile(r"((?<!\s)\s*+)(?:(\w+)|([^\w\s]))")
 
 
 @attrs.frozen(slots=True)
@@ -86,20 +93,24 @@ class Budget:
 
 class Sentence:
     """A normalised sentence read once for every rule set that runs on it: its words (for
-    the prefilter) and its tokens (for the start positions), computed when first needed."""
+    the prefilter) and its tokens (for the start positions).
+
+    The tokens are read in ``__init__`` (almost every sentence needs them), the rest when
+    first needed. The lists handed out (``starts``, ``by_key``'s values, what ``tokens``
+    returns) are shared: read them, do not change them."""
 
     __slots__ = (
         "_by_first",
         "_chunks",
         "_digits",
-        "_keys",
         "_lower_words",
-        "_tokens",
+        "_parts",
         "_upper",
         "_words",
         "by_key",
         "ends",
         "firsts",
+        "keys",
         "starts",
         "text",
     )
@@ -110,31 +121,27 @@ class Sentence:
         self._chunks: list[int] | None = None
         self._words: list[int] | None = None
         self._upper: list[int] | None = None
-        self._keys: set[str] | None = None
         self._by_first: dict[str, list[int]] | None = None
         self._digits: list[int] | None = None
-        # the tokens of each first set asked for (first sets live as long as the grammar)
-        self._tokens: dict[int, list[int]] = {}
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.firsts: list[str] = []  # a token's first character ("" for punctuation)
-        self.by_key: dict[str, list[int]] = {}  # case-folded word / punctuation -> indices
-        for i, m in enumerate(_TOKEN.finditer(text)):
-            s, e = m.span()
-            self.starts.append(s)
-            self.ends.append(e)
-            word = m.group(1)
-            if word is None:
-                self.firsts.append("")
-                key = m.group()
-            else:
-                self.firsts.append(word[0])
-                key = word.casefold()
-            found = self.by_key.get(key)
+        # one pass of the tokenizer: (white space before, word, punctuation) per token, one
+        # of word and punctuation empty; the offsets are the running sums of the lengths
+        parts: list[tuple[str, str, str]] = _TOKEN.findall(text)
+        self._parts = parts
+        offsets = list(accumulate(map(len, chain.from_iterable(parts))))
+        self.starts: list[int] = offsets[0::3]
+        self.ends: list[int] = offsets[2::3]
+        self.firsts: list[str] = [w[:1] for _, w, _ in parts]  # "" for punctuation
+        # case-folded word / punctuation -> indices, in order
+        by_key: dict[str, list[int]] = {}
+        for i, (_, word, punct) in enumerate(parts):
+            key = word.casefold() if word else punct
+            found = by_key.get(key)
             if found is None:
-                self.by_key[key] = [i]
+                by_key[key] = [i]
             else:
                 found.append(i)
+        self.by_key = by_key
+        self.keys: set[str] = set(by_key)
 
     @property
     def lower_words(self) -> set[str]:
@@ -142,12 +149,6 @@ class Sentence:
         if self._lower_words is None:
             self._lower_words = set(_WORDS.findall(self.text.lower()))
         return self._lower_words
-
-    @property
-    def keys(self) -> set[str]:
-        if self._keys is None:
-            self._keys = set(self.by_key)
-        return self._keys
 
     @property
     def words(self) -> list[int]:
@@ -163,15 +164,16 @@ class Sentence:
 
     @property
     def chunks(self) -> list[int]:
-        """Start offsets of the chunks (runs of word characters, apostrophes, hyphens)."""
+        """Start offsets of the chunks (runs of word characters, apostrophes and hyphens,
+        and each other punctuation mark): the tokens but those that continue a run."""
         if self._chunks is None:
-            out = []
-            text = self.text
-            for s, f in zip(self.starts, self.firsts, strict=True):
-                # a word, apostrophe or hyphen right after another is inside a chunk
-                if (f or text[s] in "'-") and s > 0 and _CHUNK_CHAR.match(text, s - 1):
-                    continue
-                out.append(s)
+            out: list[int] = []
+            joins = False  # the previous token can be part of a run
+            for s, (space, word, punct) in zip(self.starts, self._parts, strict=True):
+                part = bool(word) or punct == "'" or punct == "-"
+                if space or not (part and joins):
+                    out.append(s)
+                joins = part
             self._chunks = out
         return self._chunks
 
@@ -180,27 +182,36 @@ class Sentence:
         """Word tokens by their first character, as written."""
         if self._by_first is None:
             out: dict[str, list[int]] = {}
+            firsts = self.firsts
             for i in self.words:
-                out.setdefault(self.firsts[i], []).append(i)
+                out.setdefault(firsts[i], []).append(i)
             self._by_first = out
         return self._by_first
 
     @property
     def digits(self) -> list[int]:
         if self._digits is None:
-            self._digits = [i for i in self.words if self.firsts[i].isdigit()]
+            firsts = self.firsts
+            self._digits = [i for i in self.words if firsts[i].isdigit()]
         return self._digits
 
     def tokens(self, first: FirstSet) -> list[int]:
-        """Indices of the tokens a first-token set allows, in order."""
-        key = id(first)
-        found = self._tokens.get(key)
-        if found is None:
-            found = self._tokens[key] = self._tokens_of(first)
-        return found
-
-    def _tokens_of(self, first: FirstSet) -> list[int]:
+        """Indices of the tokens a first-token set allows, in order (not memoised: a first
+        set is seldom asked about twice in a sentence, and keeping them cost more)."""
         kinds = first.kinds
+        by_key = self.by_key
+        hit = self.keys.intersection(first.words)  # the listed words that occur
+        if not kinds:
+            # only listed words (the commonest case): their index lists are disjoint
+            if not hit:
+                return []
+            if len(hit) == 1:
+                return by_key[hit.pop()]
+            out: list[int] = []
+            for key in hit:
+                out += by_key[key]
+            out.sort()
+            return out
         if ANY in kinds:
             return list(range(len(self.starts)))
         chosen: set[int]
@@ -212,14 +223,15 @@ class Sentence:
                 chosen.update(self.upper)
             if DIGIT in kinds:
                 chosen.update(self.digits)
-            by_first = self.by_first
+            by_first: dict[str, list[int]] | None = None
             for k in kinds:
                 if k[0] == "=" and len(k) == 2:
+                    if by_first is None:
+                        by_first = self.by_first
                     found = by_first.get(k[1])
                     if found:
                         chosen.update(found)
-        by_key = self.by_key
-        for key in first.words & self.keys:
+        for key in hit:
             chosen.update(by_key[key])
         for key in kinds:
             if len(key) == 1:
@@ -232,61 +244,113 @@ class Sentence:
         """Every position where a match of one of the specs can start, in order: a token
         the spec's first set allows (or any token), with the white space before it when a
         match may begin with white space, inside a window before an anchor if any."""
+        if len(specs) == 1:
+            return self._positions(specs[0], budget)
         out: set[int] = set()
-        starts, ends = self.starts, self.ends
         for spec in specs:
-            first = spec.first
-            space = first is None or first.space
-            if spec.anchor is None:
-                idx: Iterable[int] = range(len(starts)) if first is None else self.tokens(first)
-                for i in idx:
-                    s = starts[i]
-                    low = (ends[i - 1] if i else 0) if space else s
-                    if low < s:
-                        out.update(range(low, s + 1))
-                    else:
-                        out.add(s)
-                continue
-            los, his = self._windows(spec, budget)
-            if not los:
-                continue
-            idx = range(len(starts)) if first is None else self.tokens(first)
-            # the windows and the tokens are both in text order: walk them together
-            k, n = 0, len(los)
-            for i in idx:
-                s = starts[i]
-                low = (ends[i - 1] if i else 0) if space else s
-                while k < n and his[k] < low:
-                    k += 1
-                if k == n:
-                    break
-                j = k
-                while j < n and los[j] <= s:
-                    lo, hi = max(low, los[j]), min(s, his[j])
-                    if lo <= hi:
-                        out.update(range(lo, hi + 1))
-                    j += 1
+            out.update(self._positions(spec, budget))
         return sorted(out)
 
-    def _windows(self, spec: StartSpec, budget: Budget) -> tuple[list[int], list[int]]:
-        """Disjoint ranges [lo, hi] (as two lists) of the positions at most ``reach``
-        chunks (None: any number) before a token the anchor allows and where the rest of
-        the rule (``spec.check``) can match."""
-        assert spec.anchor is not None
+    def _positions(self, spec: StartSpec, budget: Budget) -> list[int]:
+        """The positions of one spec, in order and each once (so with no set to fill and
+        sort): a token's positions (its start, and with ``space`` the white space before
+        it) come after the previous token's, and the windows are disjoint and in order."""
+        first = spec.first
+        starts = self.starts
+        anchors = None if spec.anchor is None else self.tokens(spec.anchor)
+        if anchors is not None and not anchors:
+            return []  # no anchor, no match (and the first tokens are not worth reading)
+        idx: Sequence[int] = range(len(starts)) if first is None else self.tokens(first)
+        if not idx:
+            return []
+        space = first is None or first.space
+        out: list[int] = []
+        if anchors is None:
+            if not space:
+                return [starts[i] for i in idx]
+            ends = self.ends
+            for i in idx:
+                s = starts[i]
+                low = ends[i - 1] if i else 0
+                if low < s:
+                    out.extend(range(low, s + 1))
+                else:
+                    out.append(s)
+            return out
+        # the windows only matter from the first token to the last (a window ends at a
+        # token's start: one that ends before the first token's ends before its space too)
+        los, his = self._windows(spec, anchors, budget, starts[idx[0]], starts[idx[-1]])
+        n = len(los)
+        if not n:
+            return out
+        k = 0
+        if not space:
+            # a token's start is in one window at most: the first that does not end before
+            for i in idx:
+                s = starts[i]
+                while his[k] < s:
+                    k += 1
+                    if k == n:
+                        return out
+                if los[k] <= s:
+                    out.append(s)
+            return out
+        # the windows and the tokens are both in text order: walk them together
+        ends = self.ends
+        for i in idx:
+            s = starts[i]
+            low = ends[i - 1] if i else 0
+            while k < n and his[k] < low:
+                k += 1
+            if k == n:
+                break
+            j = k
+            while j < n and los[j] <= s:
+                lo, hi = max(low, los[j]), min(s, his[j])
+                if lo <= hi:
+                    out.extend(range(lo, hi + 1))
+                j += 1
+        return out
+
+    def _windows(
+        self,
+        spec: StartSpec,
+        found: Sequence[int],
+        budget: Budget,
+        least: int = 0,
+        most: int | None = None,
+    ) -> tuple[list[int], list[int]]:
+        """Disjoint ranges [lo, hi] (as two lists, in order) of the positions at most
+        ``reach`` chunks (None: any number) before an anchor token (``found``: the tokens
+        ``spec.anchor`` allows) where the rest of the rule (``spec.check``) can match.
+
+        Only the positions from ``least`` to ``most`` are asked about: the anchor tokens
+        whose range ends before ``least`` or begins after ``most`` may be left out (and
+        their check not tried), and so may be those before the last that passes when
+        ``reach`` is None."""
         reach = spec.reach
-        found = self.tokens(spec.anchor)
-        if spec.check is not None:
-            check, text, starts = spec.check, self.text, self.starts
-            found = [j for j in found if check.match(text, starts[j], timeout=budget.remaining())]
+        starts = self.starts
+        check = spec.check
+        text = self.text
+        if found and starts[found[0]] < least:
+            found = found[bisect.bisect_left(found, least, key=starts.__getitem__) :]
         if reach is None:
-            return ([0], [self.starts[found[-1]]]) if found else ([], [])
+            # one range, [0, the last anchor token that passes]: try them from the end
+            for j in reversed(found):
+                if check is None or check.match(text, starts[j], timeout=budget.remaining()):
+                    return [0], [starts[j]]
+            return [], []
         chunks = self.chunks
         los: list[int] = []
         his: list[int] = []
-        for j in found:  # in text order, so the ranges come sorted by hi
-            a = self.starts[j]
-            m = bisect.bisect_left(chunks, a)
-            lo = chunks[m - reach - 1] + 1 if m - reach - 1 >= 0 else 0
+        for j in found:  # in text order, so the ranges come sorted by lo and by hi
+            a = starts[j]
+            m = bisect.bisect_left(chunks, a) - reach - 1
+            lo = chunks[m] + 1 if m >= 0 else 0
+            if most is not None and lo > most:
+                break
+            if check is not None and not check.match(text, a, timeout=budget.remaining()):
+                continue
             while los and lo <= his[-1] + 1:  # overlaps or touches the previous range
                 lo = min(lo, los.pop())
                 his.pop()
@@ -354,10 +418,11 @@ def _find(rule: CompiledRule, sent: Sentence, budget: Budget) -> list[regex.Matc
         return list(pattern.finditer(text, timeout=budget.remaining()))
     found: list[regex.Match[str]] = []
     pos = 0
+    match, remaining = pattern.match, budget.remaining
     for s in sent.positions(rule.starts, budget):
         if s < pos:
             continue
-        m = pattern.match(text, s, timeout=budget.remaining())
+        m = match(text, s, timeout=remaining())
         if m is None:
             continue
         if m.end() == s:
