@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_extract.py [--corpus PATH] [--mb 4] [--repeat 3]
                                             [--no-full] [--no-spacy] [--no-jobs]
+                                            [--serial-build]
 
 On the bench corpus (one document per line), in one run:
 
@@ -15,7 +16,9 @@ On the bench corpus (one document per line), in one run:
 * peak memory (the process's maximum resident set, read before spaCy is imported, and
   the growth traced by tracemalloc while extracting a 1 MB slice);
 * the cost of building an Extractor in a fresh process: cold (empty compiled-grammar
-  cache) and warm (the cache that cold run wrote), and a second build in one process;
+  cache; its regex sources compiled by one worker process per CPU, and with
+  ``--serial-build`` also in the building process alone) and warm (the cache that cold
+  run wrote), and a second build in one process;
 * ``conflictrules extract --jobs 2`` against ``--jobs 1`` on a slice of the corpus.
 
 Times are wall-clock (``time.perf_counter``); CPU seconds are printed beside them since a
@@ -42,6 +45,7 @@ sys.path.insert(0, str(ROOT / "src"))  # run from a checkout
 import regex  # noqa: E402
 
 from conflictrules.extractor import LAYERS, Extractor  # noqa: E402
+from conflictrules.grammar.build_workers import build_jobs  # noqa: E402
 
 DEFAULT_CORPUS = ROOT.parent / "shared" / "eval" / "corpus_bench.txt"
 
@@ -121,7 +125,7 @@ def line(label: str, size_mb: float, docs: int, t: Timed) -> str:
     )
 
 
-def build_in_fresh_process(cache: str) -> tuple[float, float]:
+def build_in_fresh_process(cache: str, jobs: int | None = None) -> tuple[float, float]:
     code = (
         "import time\n"
         "t = time.perf_counter()\n"
@@ -131,14 +135,19 @@ def build_in_fresh_process(cache: str) -> tuple[float, float]:
         "print(i, b)\n"
     )
     env = dict(os.environ, CONFLICTRULES_CACHE_DIR=cache, PYTHONPATH=str(ROOT / "src"))
+    if jobs is not None:
+        env["CONFLICTRULES_BUILD_JOBS"] = str(jobs)
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout.split()
     return float(out[0]), float(out[1])
 
 
-def bench_build() -> None:
+def bench_build(serial: bool) -> None:
     print("Extractor build (fresh process each; import time apart):")
+    if serial:
+        with tempfile.TemporaryDirectory() as cache:
+            _imp, cold_serial = build_in_fresh_process(cache, jobs=1)
     with tempfile.TemporaryDirectory() as cache:
         imp, cold = build_in_fresh_process(cache)
         _imp2, warm = build_in_fresh_process(cache)
@@ -146,7 +155,12 @@ def bench_build() -> None:
     Extractor(budget_seconds=5.0)  # another configuration, same grammar: in-process cache
     again = time.perf_counter() - t
     print(f"  import conflictrules.extractor            {imp:7.2f} s")
-    print(f"  cold (empty compiled-grammar cache)        {cold:7.2f} s   (target < 5 s)")
+    if serial:
+        print(f"  cold, compiled in this process only        {cold_serial:7.2f} s")
+    print(
+        f"  cold (empty compiled-grammar cache)        {cold:7.2f} s   (target < 5 s;"
+        f" {build_jobs()} build workers)"
+    )
     print(f"  warm (compiled-grammar cache on disk)      {warm:7.2f} s   (target < 1 s)")
     print(f"  again in the same process                  {again:7.3f} s")
 
@@ -182,14 +196,19 @@ def main() -> None:
     ap.add_argument("--no-full", action="store_true", help="skip the whole-file run")
     ap.add_argument("--no-spacy", action="store_true", help="skip the spaCy reference")
     ap.add_argument("--no-jobs", action="store_true", help="skip the --jobs comparison")
-    ap.add_argument("--jobs-mb", type=float, default=1.0, help="slice for --jobs (MB)")
+    ap.add_argument("--jobs-mb", type=float, default=4.0, help="slice for --jobs (MB)")
+    ap.add_argument(
+        "--serial-build",
+        action="store_true",
+        help="also time a cold build without build workers (CONFLICTRULES_BUILD_JOBS=1)",
+    )
     args = ap.parse_args()
     if not args.corpus.is_file():
         sys.exit(f"no corpus at {args.corpus} (give --corpus PATH)")
 
     print(f"python {sys.version.split()[0]}, regex {regex.__version__}, cpus {os.cpu_count()}")
     print(f"corpus {args.corpus} ({args.corpus.stat().st_size / 1e6:.1f} MB)")
-    bench_build()
+    bench_build(args.serial_build)
 
     ex = Extractor()
     head = read_head(args.corpus, args.mb)
