@@ -152,7 +152,10 @@ def bench_build(serial: bool) -> None:
         imp, cold = build_in_fresh_process(cache)
         _imp2, warm = build_in_fresh_process(cache)
     t = time.perf_counter()
-    Extractor(budget_seconds=5.0)  # another configuration, same grammar: in-process cache
+    Extractor(budget_seconds=5.0)  # this process's first build: from the disk cache
+    first = time.perf_counter() - t
+    t = time.perf_counter()
+    Extractor(budget_seconds=4.0)  # another configuration, same grammar: in-process cache
     again = time.perf_counter() - t
     print(f"  import conflictrules.extractor            {imp:7.2f} s")
     if serial:
@@ -162,6 +165,7 @@ def bench_build(serial: bool) -> None:
         f" {build_jobs()} build workers)"
     )
     print(f"  warm (compiled-grammar cache on disk)      {warm:7.2f} s   (target < 1 s)")
+    print(f"  first build in this process (disk cache)   {first:7.3f} s")
     print(f"  again in the same process                  {again:7.3f} s")
 
 
