@@ -76,6 +76,13 @@ def test_no_interpreter_means_no_workers_and_no_error(
     assert build_workers.compile_programs(SOURCES, jobs=2) == {}
 
 
+def test_a_frozen_application_starts_no_workers(
+    no_threshold: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert build_workers.compile_programs(SOURCES, jobs=2) == {}
+
+
 def test_one_job_or_little_source_compiles_nothing_here(monkeypatch: pytest.MonkeyPatch) -> None:
     assert build_workers.compile_programs(SOURCES, jobs=2) == {}  # under the threshold
     monkeypatch.setattr(build_workers, "MIN_PARALLEL_CHARS", 0)

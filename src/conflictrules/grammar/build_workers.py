@@ -72,7 +72,9 @@ def compile_programs(sources: Sequence[str], jobs: int | None = None) -> dict[st
     jobs = build_jobs() if jobs is None else jobs
     if jobs < 2 or len(unique) < 2 or sum(map(len, unique)) < MIN_PARALLEL_CHARS:
         return {}
-    if not sys.executable:
+    if not sys.executable or getattr(sys, "frozen", False):
+        # no interpreter, or a frozen application whose executable is the application
+        # itself (started with "-c", it would not compile anything)
         return {}
     env = dict(os.environ)
     # the worker imports this package and regex from where this process found them
