@@ -622,10 +622,6 @@ def build_rule(plan: RulePlan) -> CompiledRule:
     )
 
 
-def compile_rule(rule: ast.RuleDecl, scope: Scope, scopes: Mapping[int, Scope]) -> CompiledRule:
-    return build_rule(plan_rule(rule, scope, scopes))
-
-
 def prefetch_programs(plans: Iterable[RulePlan]) -> int:
     """Compile the plans' sources on worker processes ahead of ``build_rule`` when a
     ``ProgramStore`` is active and lacks them (see ``build_workers``); the number added."""

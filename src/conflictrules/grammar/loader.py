@@ -298,31 +298,35 @@ def _link(packs: Sequence[PackInfo], errors: list[GrammarError]) -> LinkedPacks:
 
 def load_packs(packs: Sequence[PackInfo]) -> Grammar:
     """Link and compile the packs. Every rule is first compiled to regex source; when
-    none has an error, the sources the active ``ProgramStore`` lacks are compiled on all
-    cores at once (``compiler.prefetch_programs``), then the rules are built."""
+    none has an error, the sources of the rules that take effect that the active
+    ``ProgramStore`` lacks are compiled on all cores at once
+    (``compiler.prefetch_programs``), then those rules are built."""
     errors: list[GrammarError] = []
     linked = _link(packs, errors)
-    plans: list[RulePlan] = []
+    # every declaration is planned (so an overridden rule's errors are still reported);
+    # only the rules that take effect are compiled (an override replaces the rule of its
+    # id, and comes last)
+    plans: dict[str, RulePlan] = {}
     for decl, scope in linked.decls:
         try:
-            plans.append(plan_rule(decl, scope, linked.def_scopes))
-        except GrammarError as err:
-            errors.append(err)
-    if errors:
-        raise GrammarErrors(errors)
-    prefetch_programs(plans)
-    compiled: dict[str, CompiledRule] = {}
-    for plan in plans:
-        try:
-            rule = build_rule(plan)
+            plan = plan_rule(decl, scope, linked.def_scopes)
         except GrammarError as err:
             errors.append(err)
             continue
-        compiled.pop(plan.decl.id, None)  # an override replaces the rule (and comes last)
-        compiled[plan.decl.id] = rule
+        plans.pop(decl.id, None)
+        plans[decl.id] = plan
     if errors:
         raise GrammarErrors(errors)
-    return Grammar(linked.packs, tuple(compiled.values()), linked.lists, linked.files)
+    prefetch_programs(plans.values())
+    compiled: list[CompiledRule] = []
+    for plan in plans.values():
+        try:
+            compiled.append(build_rule(plan))
+        except GrammarError as err:
+            errors.append(err)
+    if errors:
+        raise GrammarErrors(errors)
+    return Grammar(linked.packs, tuple(compiled), linked.lists, linked.files)
 
 
 def _rows_of(wl: WordList) -> list[dict[str, str]]:
