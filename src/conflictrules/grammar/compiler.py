@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import copyreg
 import difflib
 import functools
 import hashlib
 import marshal
 import re
 import sys
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -32,6 +32,10 @@ from conflictrules.grammar.errors import GrammarError, Location
 from conflictrules.grammar.wordlists import WordList, surface_variants
 
 SEP = r"\s*+"
+
+#: a repeat ``x{1,n}`` whose item compiles to at least this many characters is written so
+#: that the item is in the regex once (see _Compiler.compile_item)
+ONCE_MIN_CHARS = 2000
 
 Binding = ast.Define | WordList
 
@@ -114,6 +118,7 @@ class _Compiler:
         self.captures: dict[str, CaptureInfo] = {}
         self.group_count = 0
         self.stack: list[str] = []
+        self.repeat_depth = 0  # how many regex repeats enclose what is being compiled
 
     def list_ref(self, wl: WordList) -> str:
         body = rf"(?<!\w){_alternation(wl.forms, not wl.case_sensitive)}(?!\w)"
@@ -175,7 +180,12 @@ class _Compiler:
     def compile_item(self, node: ast.Node, scope: Scope, prefix: str, leading: bool) -> str:
         sep = SEP if leading else ""
         if isinstance(node, ast.Repeat):
-            inner = self.compile(node.item, scope, prefix)
+            repeats = node.max != 1  # "x?" is no regex repeat (below)
+            self.repeat_depth += repeats
+            try:
+                inner = self.compile(node.item, scope, prefix)
+            finally:
+                self.repeat_depth -= repeats
             if node.max == 1:
                 # "(?:x|)" matches as "(?:x)?" does (x first, then nothing) without being a
                 # repeat: the regex module sets up every repeat of a pattern at each match
@@ -183,6 +193,18 @@ class _Compiler:
                 # elements' "?" alone (11 us left now)
                 return f"(?:{sep}{inner}|)" if node.min == 0 else f"{sep}{inner}"
             # the item once, repeated with trailing space: never the item's regex twice
+            if node.min == 1 and self.repeat_depth == 0 and len(inner) >= ONCE_MIN_CHARS:
+                # The regex module builds a repeat's minimum count as copies of the item
+                # ("x{1,6}" is built as "x x{0,5}"): for FIGURES' 55 KB item that is one
+                # more copy of its nodes, in each rule using it. "(?:x()){0,6}" with a test
+                # that the empty group took part is the same repeat tried in the same order
+                # (with one more, failing, try of none at the end) and builds x once. Only
+                # outside other repeats: a group keeps its capture from an enclosing
+                # repeat's earlier turn, where the test would pass with none.
+                once = f"once{self.group_count}"
+                self.group_count += 1
+                body = f"(?:{inner}(?P<{once}>){SEP})"
+                return f"{sep}{body}{{0,{node.max}}}(?({once})|(?!))"
             return f"{sep}(?:{inner}{SEP}){{{node.min},{node.max}}}"
         if isinstance(node, ast.NotAhead):
             return self.compile(node, scope, prefix)
@@ -357,13 +379,14 @@ def _selectivity(words: frozenset[str]) -> float:
 # keeps those programs, keyed by everything that determines them (the pattern's source,
 # flags and named lists, the regex version), so a program is reused only for the very
 # pattern it was made from; extractor.load_grammar reads and writes stores in the cache
-# folder (docs/scale.md). Getting a program relies on a detail of the regex module (its
-# compiler's last call); should that or anything else fail (another regex version, an
-# unreadable file), patterns are compiled the ordinary way: a store is only a shortcut.
+# folder (docs/scale.md). A program is what the regex module pickles a pattern as (the
+# arguments of its C core's compile, the program packed in a few MB of bytes: a tenth of
+# the same program as a list of ints); should that or anything else fail (another regex
+# version, an unreadable file), patterns are compiled the ordinary way: a store is only a
+# shortcut.
 
 FLAGS = regex.IGNORECASE | regex.V0
-_STORE_FORMAT = 1
-_capture_lock = threading.Lock()
+_STORE_FORMAT = 2  # 2: programs as the regex module pickles them (packed in bytes)
 
 
 def _regex_core() -> Any:
@@ -422,7 +445,8 @@ class ProgramStore:
     ) -> ProgramStore:
         """A store from ``dumps`` output; an empty one if the data is damaged or was
         written by another version of regex, Python or this format."""
-        digest, payload = data[:32], data[32:]
+        view = memoryview(data)  # the payload read in place, not copied
+        digest, payload = bytes(view[:32]), view[32:]
         if len(digest) < 32 or hashlib.sha256(payload).digest() != digest:
             return cls(more=more)
         try:
@@ -487,30 +511,23 @@ class ProgramStore:
 
 
 def capture_program(source: str, lists: Mapping[str, Any]) -> tuple[Any, tuple[Any, ...] | None]:
-    """``regex.compile(source, IGNORECASE | V0, **lists)`` and the program the regex core
-    was given (the arguments of its ``compile``, plain data), or None when this version
-    of regex compiles differently."""
+    """``regex.compile(source, IGNORECASE | V0, **lists)`` and the pattern's program: the
+    arguments its C core's ``compile`` rebuilds it from, as the regex module pickles a
+    pattern (plain data, the program packed in bytes), or None when this version of regex
+    pickles patterns some other way."""
+    # not from the regex module's own cache: a pattern of this source compiled afresh
+    pattern = regex.compile(source, flags=FLAGS, cache_pattern=False, **lists)
     core = _regex_core()
-    if core is None:
-        return regex.compile(source, flags=FLAGS, **lists), None
-    captured: list[tuple[Any, ...]] = []
-    with _capture_lock:
-        original = core.compile
-
-        def capture(*args: Any) -> Any:
-            if args and args[0] == source:
-                captured.append(args)
-            return original(*args)
-
-        core.compile = capture
-        try:
-            # not from the regex module's own cache: its program is what is wanted
-            pattern = regex.compile(source, flags=FLAGS, cache_pattern=False, **lists)
-        finally:
-            core.compile = original
-    if not captured:
+    reduce = copyreg.dispatch_table.get(type(pattern))
+    if core is None or reduce is None:
         return pattern, None
-    args = tuple(int(a) if isinstance(a, int) else a for a in captured[-1])
+    reduced = reduce(pattern)
+    if not isinstance(reduced, tuple) or len(reduced) != 2 or reduced[0] is not core.compile:
+        return pattern, None
+    args = reduced[1]
+    if not isinstance(args, tuple) or not args or args[0] != source:
+        return pattern, None
+    args = tuple(int(a) if isinstance(a, int) else a for a in args)
     try:
         marshal.dumps(args)
     except ValueError:  # not plain data: this regex version differs; do not keep it

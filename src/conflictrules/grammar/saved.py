@@ -97,7 +97,8 @@ def dumps(grammar: Grammar) -> bytes:
 def loads(data: bytes) -> Grammar | None:
     """The grammar saved in ``data``, or None when it is damaged or not a grammar. Call it
     with the program store active (``using_store``) so that patterns reuse their programs."""
-    digest, payload = data[:32], data[32:]
+    view = memoryview(data)  # the payload read in place, not copied
+    digest, payload = bytes(view[:32]), view[32:]
     if len(digest) < 32 or hashlib.sha256(payload).digest() != digest:
         return None
     try:
