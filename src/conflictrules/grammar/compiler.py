@@ -287,8 +287,6 @@ def _alternation(forms: frozenset[str], fold: bool) -> str:
     return "(?:" + _emit_trie(trie) + ")"
 
 
-
-
 def _enough_to_test(forms: frozenset[str], fold: bool) -> frozenset[str]:
     r"""The forms without those another form begins up to a character that ends a word.
     Wherever "shot dead" matches as a word list matches ("(?<!\w)...(?!\w)"), "shot"
