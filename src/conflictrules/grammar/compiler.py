@@ -157,12 +157,22 @@ class _Compiler:
                 return self.list_ref(binding, test=True)
             return self.expand(node, binding, prefix, test=True)
         if isinstance(node, ast.Alt):
-            words = _plain_words(node)
-            if words is not None and len(words) >= 4:
-                return self.word_set(words, test=True)
-            return "(?:" + "|".join(self.compile_test(o, scope, prefix) for o in node.options) + ")"
+            # options that are word lists become one list: one trie to walk, not several
+            forms: set[str] = set()
+            parts = []
+            whole = self.test_words(node, scope)
+            for option in node.options if whole is None else ():
+                words = self.test_words(option, scope)
+                if words is None:
+                    parts.append(self.compile_test(option, scope, prefix))
+                else:
+                    forms |= words
+            if whole is not None or forms:
+                words = _enough_to_test(whole or frozenset(forms), True)
+                parts.insert(0, rf"(?<!\w){_alternation(words, True)}(?!\w)")
+            return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
         if isinstance(node, ast.Seq) and node.items:
-            *head, last = node.items
+            *head, last = _merge_tests(node.items)
             out = [
                 self.compile_item(item, scope, prefix, leading=i > 0) for i, item in enumerate(head)
             ]
@@ -172,6 +182,38 @@ class _Compiler:
                 out.append(self.compile_item(last, scope, prefix, leading=bool(head)))
             return "".join(out)
         return self.compile(node, scope, prefix)
+
+    def test_words(self, node: ast.Node, scope: Scope) -> frozenset[str] | None:
+        """The lower-cased forms ``node`` compiles to as a case-insensitive word list (a
+        list reference, four plain words or more, a definition or an alternation of
+        those), or None: in a test they may join other lists' forms in one list."""
+        if isinstance(node, ast.Ref):
+            binding = self.resolve(node, scope)
+            if isinstance(binding, WordList):
+                if binding.case_sensitive or not all(f.isascii() for f in binding.forms):
+                    return None
+                return frozenset(f.lower() for f in binding.forms)
+            if node.name in self.stack:
+                return None  # compiling it says what is wrong
+            self.stack.append(node.name)
+            try:
+                return self.test_words(binding.pattern, self.scopes[id(binding)])
+            finally:
+                self.stack.pop()
+        if isinstance(node, ast.Alt):
+            plain = _plain_words(node)
+            if plain is not None:
+                if len(plain) < 4:
+                    return None  # compiled as literals (see compile), not as a word set
+                return frozenset(v.lower() for w in plain for v in surface_variants(w))
+            out: set[str] = set()
+            for option in node.options:
+                words = self.test_words(option, scope)
+                if words is None:
+                    return None
+                out |= words
+            return frozenset(out)
+        return None
 
     def compile(self, node: ast.Node, scope: Scope, prefix: str) -> str:
         if isinstance(node, ast.Literal):
@@ -189,7 +231,7 @@ class _Compiler:
             return self.expand(node, binding, prefix, test=False)
         if isinstance(node, ast.Seq):
             out = []
-            for i, item in enumerate(node.items):
+            for i, item in enumerate(_merge_tests(node.items)):
                 out.append(self.compile_item(item, scope, prefix, leading=i > 0))
             return "".join(out)
         if isinstance(node, ast.Alt):
@@ -329,6 +371,26 @@ def _class_char(ch: str) -> str:
 
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z']*(?: [A-Za-z][A-Za-z']*)*$")
+
+
+def _merge_tests(items: Sequence[ast.Node]) -> list[ast.Node]:
+    """The items with each run of look-aheads in a row as one: "!A !B" is "!(A | B)"
+    (nothing may follow that is A or B), one look-ahead to enter instead of two, and word
+    lists among them joined in one (see _Compiler.compile_test)."""
+    out: list[ast.Node] = []
+    run: list[ast.NotAhead] = []
+    for item in [*items, None]:
+        if isinstance(item, ast.NotAhead):
+            run.append(item)
+            continue
+        if len(run) > 1:
+            out.append(ast.NotAhead(ast.Alt(tuple(t.item for t in run))))
+        else:
+            out.extend(run)
+        run = []
+        if item is not None:
+            out.append(item)
+    return out
 
 
 def _plain_words(node: ast.Alt) -> list[str] | None:
