@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -514,3 +516,26 @@ def test_a_damaged_saved_grammar_is_rebuilt(
     again = _build(folder, monkeypatch, cache)
     assert [r.id for r in again.rules] == [r.id for r in first.rules]
     assert_same(again, TRICKY_TEXTS)
+
+
+def test_a_build_from_the_saved_grammar_does_not_import_the_parser(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # pyparsing (about 10 MB) is imported only to read rule files
+    folder = write_pack_folder(tmp_path / "p")
+    cache = tmp_path / "cache"
+    _build(folder, monkeypatch, cache)
+    code = (
+        "import sys\n"
+        "from conflictrules.extractor import load_grammar\n"
+        f"g = load_grammar([{str(folder)!r}], plugins=False, default=False)\n"
+        "print(len(g.rules), 'pyparsing' in sys.modules)\n"
+    )
+    env = dict(os.environ, CONFLICTRULES_CACHE_DIR=str(cache))
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == [
+        str(len(load_grammar([folder], plugins=False, default=False).rules)),
+        "False",
+    ]

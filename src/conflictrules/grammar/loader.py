@@ -22,7 +22,6 @@ from conflictrules.grammar.compiler import (
     prefetch_programs,
 )
 from conflictrules.grammar.errors import GrammarError, GrammarErrors, Location
-from conflictrules.grammar.syntax import parse_file
 from conflictrules.grammar.wordlists import WordList, load_gazetteer, load_list
 
 MANIFEST = "pack.cfg"
@@ -129,6 +128,10 @@ def _collect_files(pack: PackInfo, errors: list[GrammarError]) -> list[ast.RuleF
         except UnicodeDecodeError as exc:
             errors.append(GrammarError(f"{path} is not UTF-8 (byte {exc.start})", loc))
             return
+        # imported here: pyparsing (10 MB, 75 ms) is needed only when rule files are read,
+        # never by a build from the compiled-grammar cache
+        from conflictrules.grammar.syntax import parse_file
+
         try:
             rf = parse_file(path, text)
         except GrammarErrors as errs:
