@@ -156,7 +156,14 @@ def whole_file_in_fresh_process(corpus: Path) -> tuple[int, Timed, float]:
         "w, c = time.perf_counter(), time.process_time()\n"
         "n = sum(1 for _doc in ex.extract_many(stream(sys.argv[1])))\n"
         "w, c = time.perf_counter() - w, time.process_time() - c\n"
-        "print(n, w, c, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "try:  # ru_maxrss outlives exec (Linux): it can be the parent's; VmHWM cannot\n"
+        "    with open('/proc/self/status') as f:\n"
+        "        hwm = [x for x in f if x.startswith('VmHWM:')]\n"
+        "    peak = int(hwm[0].split()[1]) / 1024 if hwm else peak\n"
+        "except OSError:\n"
+        "    pass\n"
+        "print(n, w, c, peak)\n"
     )
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     out = subprocess.run(
