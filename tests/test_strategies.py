@@ -128,7 +128,16 @@ def test_strategies_generate_from_every_rule(rule_id: str) -> None:
         return
     drawn: list[str] = []
 
-    @settings(max_examples=3, deadline=None, phases=[Phase.generate], database=None)
+    # derandomized and with filtering allowed, as the round trips: a rule with many
+    # look-aheads filters out most raw draws (casualty.passive once drew 1 in 51 in CI)
+    @settings(
+        max_examples=3,
+        deadline=None,
+        phases=[Phase.generate],
+        database=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
     @given(phrases(rule, GRAMMAR))
     def draw(p: tuple[str, Expected]) -> None:
         drawn.append(p[0])
