@@ -41,8 +41,21 @@ rule test.guarded
 rule test.twice
   match (NUM WHO){2,3} fled
   example "two men three women fled"
+# a list: an item, then separator and item, again and again
+rule test.series
+  match ITEM (("," | and) ITEM){0,3} (were | was) killed
+  example "two men , three women were killed" => count="two"
+# a list inside another repeat, and a repeat whose last element is another item
+rule test.series_nested
+  match (NUM ((and | ",") NUM){0,2} WHO){1,2} fled
+  example "two and three men fled"
+rule test.not_series
+  match ITEM (and NUM){0,2} fled
+  example "two men and three fled"
 """
 
+RULE_IDS = ["test.list", "test.nested", "test.guarded", "test.twice", "test.series"]
+RULE_IDS += ["test.series_nested", "test.not_series"]
 WORDS = ["one", "two", "three", "four", "men", "women", "boys", "girls", "of", "the", "and"]
 WORDS += [",", "were", "was", "killed", "died", "fled", "x"]
 
@@ -87,6 +100,10 @@ def test_the_item_is_in_the_regex_once(both: tuple[Any, Any]) -> None:
     assert sys.getsizeof(rule.pattern) < 0.8 * sys.getsizeof(copied.rule("test.list").pattern)
     # inside another repeat, and with a minimum of 2, the repeat is written as before
     assert "(?(once" not in once.rule("test.twice").source
+    # a list's item once, with its captures
+    assert len(item.findall(once.rule("test.series").source)) == 1
+    assert len(item.findall(copied.rule("test.series").source)) == 2
+    assert "(?(once" not in once.rule("test.not_series").source
     nested = once.rule("test.nested").source
     assert nested.count("(?(once") == 1 and nested.count("{1,3}") == 1
 
@@ -97,12 +114,15 @@ def test_the_item_is_in_the_regex_once(both: tuple[Any, Any]) -> None:
 # the first turn's capture, were the inner repeat written the new way too
 @example(["two", "and", "and", "died"])
 @example(["one", "boys", "two", "men", "fled"])
+# the same for a list inside a repeat: its second turn starts without a separator
+@example(["two", "men", "three", "women", "fled"])
+@example(["two", "men", ",", "three", "of", "the", "women", "and", "one", "were", "killed"])
 def test_same_matches_and_captures_as_the_plain_repeat(
     both: tuple[Any, Any], words: list[str]
 ) -> None:
     text = " ".join(words)
     once, copied = both
-    for rule_id in ("test.list", "test.nested", "test.guarded", "test.twice"):
+    for rule_id in RULE_IDS:
         assert every_match(once.rule(rule_id), text) == every_match(copied.rule(rule_id), text)
 
 

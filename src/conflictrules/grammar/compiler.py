@@ -231,8 +231,18 @@ class _Compiler:
             return self.expand(node, binding, prefix, test=False)
         if isinstance(node, ast.Seq):
             out = []
-            for i, item in enumerate(_merge_tests(node.items)):
-                out.append(self.compile_item(item, scope, prefix, leading=i > 0))
+            items = _merge_tests(node.items)
+            i = 0
+            while i < len(items):
+                series = None
+                if i + 1 < len(items):
+                    series = self.series(items[i], items[i + 1], scope, prefix, leading=i > 0)
+                if series is not None:
+                    out.append(series)
+                    i += 2
+                    continue
+                out.append(self.compile_item(items[i], scope, prefix, leading=i > 0))
+                i += 1
             return "".join(out)
         if isinstance(node, ast.Alt):
             words = _plain_words(node)
@@ -254,6 +264,49 @@ class _Compiler:
         if isinstance(node, ast.NotAhead):
             return f"(?!{SEP}{self.compile_test(node.item, scope, prefix)})"
         raise TypeError(node)
+
+    def series(
+        self, item: ast.Node, more: ast.Node, scope: Scope, prefix: str, leading: bool
+    ) -> str | None:
+        """``X (SEPARATOR X){0,n}`` (a list: "COMPANION (NEXT COMPANION){0,3}") with X in
+        the regex once, or None when these two elements are not that or X is small.
+
+        Written plainly, X is in the regex twice (68 KB each for COMPANION). As one repeat,
+        ``(?:(?(onceN)SEPARATOR|)X(?P<onceN>)){0,n+1}`` with a test that the group took
+        part, the first turn is X and every later one SEPARATOR X: the same tries in the
+        same order (plus one failing try of none at the end). Only outside other repeats,
+        where the group cannot keep a capture from an enclosing repeat's earlier turn."""
+        if not (
+            isinstance(item, ast.Ref)
+            and isinstance(more, ast.Repeat)
+            and more.min == 0
+            and more.max > 1
+            and isinstance(more.item, ast.Seq)
+            and len(more.item.items) >= 2
+            and isinstance(more.item.items[-1], ast.Ref)
+            and more.item.items[-1].name == item.name
+            and self.repeat_depth == 0
+        ):
+            return None
+        binding = self.resolve(item, scope)
+        if isinstance(binding, WordList):
+            return None
+        # measured on a scratch compiler: compiling here would register X's captures
+        scratch = _Compiler(self.rule_id, self.scopes, self.defining)
+        scratch.stack = list(self.stack)
+        if len(scratch.compile(item, scope, prefix)) < ONCE_MIN_CHARS:
+            return None
+        once = f"once{self.group_count}"
+        self.group_count += 1
+        self.repeat_depth += 1
+        try:
+            separator = self.compile(ast.Seq(more.item.items[:-1]), scope, prefix)
+            body = self.compile(item, scope, prefix)
+        finally:
+            self.repeat_depth -= 1
+        sep = SEP if leading else ""
+        turn = f"(?:(?({once}){separator}{SEP}|){body}(?P<{once}>){SEP})"
+        return f"{sep}{turn}{{0,{more.max + 1}}}(?({once})|(?!))"
 
     def compile_item(self, node: ast.Node, scope: Scope, prefix: str, leading: bool) -> str:
         sep = SEP if leading else ""
