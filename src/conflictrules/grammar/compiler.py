@@ -126,11 +126,9 @@ class _Compiler:
         body = rf"(?<!\w){_alternation(forms, fold)}(?!\w)"
         return f"(?-i:{body})" if wl.case_sensitive else body
 
-    def word_set(self, words: list[str], test: bool = False) -> str:
+    def word_set(self, words: list[str]) -> str:
         """An alternation of plain words, tried longest first (see _alternation)."""
         forms = frozenset(v.lower() for w in words for v in surface_variants(w))
-        if test:
-            forms = _enough_to_test(forms, True)
         return rf"(?<!\w){_alternation(forms, True)}(?!\w)"
 
     def expand(self, node: ast.Ref, binding: ast.Define, prefix: str, test: bool) -> str:
@@ -157,19 +155,20 @@ class _Compiler:
                 return self.list_ref(binding, test=True)
             return self.expand(node, binding, prefix, test=True)
         if isinstance(node, ast.Alt):
+            if _plain_words(node) is not None:  # one word set, or literals (see compile)
+                words = self.test_words(node, scope)
+                return self.compile(node, scope, prefix) if words is None else _test_list(words)
             # options that are word lists become one list: one trie to walk, not several
             forms: set[str] = set()
             parts = []
-            whole = self.test_words(node, scope)
-            for option in node.options if whole is None else ():
+            for option in node.options:
                 words = self.test_words(option, scope)
                 if words is None:
                     parts.append(self.compile_test(option, scope, prefix))
                 else:
                     forms |= words
-            if whole is not None or forms:
-                words = _enough_to_test(whole or frozenset(forms), True)
-                parts.insert(0, rf"(?<!\w){_alternation(words, True)}(?!\w)")
+            if forms:
+                parts.insert(0, _test_list(frozenset(forms)))
             return parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
         if isinstance(node, ast.Seq) and node.items:
             *head, last = _merge_tests(node.items)
@@ -296,17 +295,27 @@ class _Compiler:
         scratch.stack = list(self.stack)
         if len(scratch.compile(item, scope, prefix)) < ONCE_MIN_CHARS:
             return None
-        once = f"once{self.group_count}"
-        self.group_count += 1
         self.repeat_depth += 1
         try:
             separator = self.compile(ast.Seq(more.item.items[:-1]), scope, prefix)
             body = self.compile(item, scope, prefix)
         finally:
             self.repeat_depth -= 1
-        sep = SEP if leading else ""
-        turn = f"(?:(?({once}){separator}{SEP}|){body}(?P<{once}>){SEP})"
-        return f"{sep}{turn}{{0,{more.max + 1}}}(?({once})|(?!))"
+        return (SEP if leading else "") + self.at_least_once(
+            lambda once: f"(?:(?({once}){separator}{SEP}|){body}(?P<{once}>){SEP})",
+            more.max + 1,
+        )
+
+    def at_least_once(self, turn: Callable[[str], str], most: int) -> str:
+        """``turn`` repeated up to ``most`` times, at least once, without the regex
+        module's copies of a repeat's minimum count (it builds "x{1,6}" as "x x{0,5}"):
+        ``turn(group)`` must end each turn with an empty group of that name, and the test
+        after the repeat that the group took part fails the one try of no turn. The same
+        tries in the same order, the turn built once. Only for a repeat inside no other:
+        there the group would keep its capture from the enclosing repeat's earlier turn."""
+        once = f"once{self.group_count}"
+        self.group_count += 1
+        return f"{turn(once)}{{0,{most}}}(?({once})|(?!))"
 
     def compile_item(self, node: ast.Node, scope: Scope, prefix: str, leading: bool) -> str:
         sep = SEP if leading else ""
@@ -325,17 +334,10 @@ class _Compiler:
                 return f"(?:{sep}{inner}|)" if node.min == 0 else f"{sep}{inner}"
             # the item once, repeated with trailing space: never the item's regex twice
             if node.min == 1 and self.repeat_depth == 0 and len(inner) >= ONCE_MIN_CHARS:
-                # The regex module builds a repeat's minimum count as copies of the item
-                # ("x{1,6}" is built as "x x{0,5}"): for FIGURES' 55 KB item that is one
-                # more copy of its nodes, in each rule using it. "(?:x()){0,6}" with a test
-                # that the empty group took part is the same repeat tried in the same order
-                # (with one more, failing, try of none at the end) and builds x once. Only
-                # outside other repeats: a group keeps its capture from an enclosing
-                # repeat's earlier turn, where the test would pass with none.
-                once = f"once{self.group_count}"
-                self.group_count += 1
-                body = f"(?:{inner}(?P<{once}>){SEP})"
-                return f"{sep}{body}{{0,{node.max}}}(?({once})|(?!))"
+                # FIGURES' 55 KB item would otherwise be built twice in each rule using it
+                return sep + self.at_least_once(
+                    lambda once: f"(?:{inner}(?P<{once}>){SEP})", node.max
+                )
             return f"{sep}(?:{inner}{SEP}){{{node.min},{node.max}}}"
         if isinstance(node, ast.NotAhead):
             return self.compile(node, scope, prefix)
@@ -424,6 +426,11 @@ def _class_char(ch: str) -> str:
 
 
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z']*(?: [A-Za-z][A-Za-z']*)*$")
+
+
+def _test_list(forms: frozenset[str]) -> str:
+    """Lower-cased forms as one case-insensitive word list at the end of a look-ahead."""
+    return rf"(?<!\w){_alternation(_enough_to_test(forms, True), True)}(?!\w)"
 
 
 def _merge_tests(items: Sequence[ast.Node]) -> list[ast.Node]:
@@ -571,6 +578,21 @@ def _program_key(source: str, lists: Mapping[str, Sequence[str]]) -> str:
     return h.hexdigest()
 
 
+def signed(payload: bytes) -> bytes:
+    """``payload`` behind its SHA-256 digest, as a cache file holds it."""
+    return hashlib.sha256(payload).digest() + payload
+
+
+def verified(data: bytes) -> memoryview | None:
+    """The payload of ``signed`` output (read in place, not copied), or None when the
+    digest does not match: a damaged or cut file."""
+    view = memoryview(data)
+    digest, payload = bytes(view[:32]), view[32:]
+    if len(digest) < 32 or hashlib.sha256(payload).digest() != digest:
+        return None
+    return payload
+
+
 class ProgramStore:
     """Compiled regex programs by pattern key; ``changed`` when one was added."""
 
@@ -599,8 +621,9 @@ class ProgramStore:
         programs = self.programs
         if used_only:
             programs = {k: v for k, v in programs.items() if k in self.used}
-        payload = marshal.dumps((_STORE_FORMAT, regex.__version__, sys.version_info[:2], programs))
-        return hashlib.sha256(payload).digest() + payload
+        return signed(
+            marshal.dumps((_STORE_FORMAT, regex.__version__, sys.version_info[:2], programs))
+        )
 
     @classmethod
     def loads(
@@ -610,9 +633,8 @@ class ProgramStore:
     ) -> ProgramStore:
         """A store from ``dumps`` output; an empty one if the data is damaged or was
         written by another version of regex, Python or this format."""
-        view = memoryview(data)  # the payload read in place, not copied
-        digest, payload = bytes(view[:32]), view[32:]
-        if len(digest) < 32 or hashlib.sha256(payload).digest() != digest:
+        payload = verified(data)
+        if payload is None:
             return cls(more=more)
         try:
             fmt, version, python, programs = marshal.loads(payload)

@@ -31,7 +31,7 @@ from typing import Any
 
 import regex
 
-from conflictrules.grammar.compiler import compile_pattern
+from conflictrules.grammar.compiler import compile_pattern, signed, verified
 from conflictrules.grammar.loader import Grammar, PackInfo
 
 _FORMAT = 1
@@ -90,16 +90,14 @@ def saved_path(folder: str, packs: Sequence[PackInfo]) -> str:
 def dumps(grammar: Grammar) -> bytes:
     buf = io.BytesIO()
     _Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL).dump(grammar)
-    payload = buf.getvalue()
-    return hashlib.sha256(payload).digest() + payload
+    return signed(buf.getvalue())
 
 
 def loads(data: bytes) -> Grammar | None:
     """The grammar saved in ``data``, or None when it is damaged or not a grammar. Call it
     with the program store active (``using_store``) so that patterns reuse their programs."""
-    view = memoryview(data)  # the payload read in place, not copied
-    digest, payload = bytes(view[:32]), view[32:]
-    if len(digest) < 32 or hashlib.sha256(payload).digest() != digest:
+    payload = verified(data)
+    if payload is None:
         return None
     try:
         grammar = pickle.loads(payload)
