@@ -126,6 +126,18 @@ def line(label: str, size_mb: float, docs: int, t: Timed) -> str:
     )
 
 
+def run_python(code: str, *args: str, env: dict[str, str] | None = None) -> list[str]:
+    """What ``code`` prints, split, run by a fresh interpreter on this checkout's source."""
+    full_env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), **(env or {}))
+    return subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+
+
 def build_in_fresh_process(cache: str, jobs: int | None = None) -> tuple[float, float]:
     code = (
         "import time\n"
@@ -135,12 +147,10 @@ def build_in_fresh_process(cache: str, jobs: int | None = None) -> tuple[float, 
         "t = time.perf_counter(); Extractor(); b = time.perf_counter() - t\n"
         "print(i, b)\n"
     )
-    env = dict(os.environ, CONFLICTRULES_CACHE_DIR=cache, PYTHONPATH=str(ROOT / "src"))
+    env = {"CONFLICTRULES_CACHE_DIR": cache}
     if jobs is not None:
         env["CONFLICTRULES_BUILD_JOBS"] = str(jobs)
-    out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-    ).stdout.split()
+    out = run_python(code, env=env)
     return float(out[0]), float(out[1])
 
 
@@ -165,14 +175,7 @@ def whole_file_in_fresh_process(corpus: Path) -> tuple[int, Timed, float]:
         "    pass\n"
         "print(n, w, c, peak)\n"
     )
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(corpus), str(Path(__file__).parent)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    out = run_python(code, str(corpus), str(Path(__file__).parent))
     return int(out[0]), Timed(float(out[1]), float(out[2])), float(out[3])
 
 
