@@ -31,7 +31,10 @@ from conflictrules.grammar import ast
 from conflictrules.grammar.errors import GrammarError, Location
 from conflictrules.grammar.wordlists import WordList, surface_variants
 
-SEP = r"\s*+"
+# between elements: all the white space there is, never giving any back (as \s*+ would, but
+# \s*+ is an atomic group, on entering which the regex module saves every capture group
+# of the pattern; a look-ahead that holds no group saves nothing: see docs/scale.md)
+SEP = r"\s*(?!\s)"
 
 #: a repeat ``x{1,n}`` whose item compiles to at least this many characters is written so
 #: that the item is in the regex once (see _Compiler.compile_item)
