@@ -13,11 +13,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+import regex
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import conflictrules
 from conflictrules.model import Document
+from conflictrules.semantics import linking
 
 REPO = Path(__file__).resolve().parents[1]
 GAZETTEER = REPO / "grammars" / "default" / "actors.tsv"
@@ -261,6 +263,27 @@ def test_alias_learned_for_a_known_actor_holds_later_in_the_document() -> None:
     doc = extract(text)
     assert spans_of(doc, text, "PKK") == ["Kurdistan Workers' Party", "PKK", "PKK"]
     assert [c.victim_actor for c in doc.casualties] == ["PKK"]
+
+
+_ALIAS_TEXT = st.text(alphabet="ab -_.(é", max_size=24)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_ALIAS_TEXT, st.lists(st.text(alphabet="ab -é", min_size=1, max_size=4), max_size=4))
+@example("ab-ab ab abab", ["ab", "abab", "b"])
+@example("a a b", ["a a", "a", "a b"])
+def test_learned_aliases_are_found_as_a_longest_first_alternation_finds_them(
+    text: str, forms: list[str]
+) -> None:
+    """A document's learned aliases are found by scanning for each (no pattern compiled
+    per document): the same spans as finditer with the forms as one alternation."""
+    pattern = regex.compile(
+        r"(?<![\w-])(?:"
+        + "|".join(regex.escape(f) for f in sorted(set(forms), key=len, reverse=True))
+        + r")(?![\w-])"
+    )
+    expected = [m.span() for m in pattern.finditer(text)] if forms else []
+    assert linking._occurrences(text, set(forms)) == expected
 
 
 # ------------------------------------------------------------ populations and places

@@ -232,13 +232,23 @@ class Extractor:
         self, text: str, layers: Iterable[str] = LAYERS, budget: Budget | None = None
     ) -> list[Match]:
         """Every resolved rule match of the given layers, in text order."""
+        return self._match(text, split_sentences(text), layers, budget)
+
+    def _match(
+        self,
+        text: str,
+        sentences: Sequence[tuple[int, int]],
+        layers: Iterable[str] = LAYERS,
+        budget: Budget | None = None,
+    ) -> list[Match]:
+        """``match`` on the sentences of ``text`` already found."""
         budget = budget or Budget(self.budget_seconds)
         sets = [
             self.rulesets[layer] if layer in self.rulesets else RuleSet(self.grammar.layer(layer))
             for layer in layers
         ]
         found: list[Match] = []
-        for i, (start, end) in enumerate(split_sentences(text)):
+        for i, (start, end) in enumerate(sentences):
             norm = Normalised(text[start:end], base=start)
             sentence = Sentence(norm.text)  # read once, for every layer
             for rs in sets:
@@ -272,8 +282,9 @@ class Extractor:
                 "were read"
             )
             text = text[:MAX_DOCUMENT_CHARS]
+        sentences = split_sentences(text)  # read once, for matching and for linking
         try:
-            matches = self.match(text)
+            matches = self._match(text, sentences)
         except BudgetExceeded:
             errors.append(
                 f"time budget of {self.budget_seconds} s exceeded: the document "
@@ -281,7 +292,7 @@ class Extractor:
             )
             return Document(id, pub_text, errors=tuple(errors))
         try:
-            return self._build(text, matches, id, pub_text, pub_date, errors)
+            return self._build(text, sentences, matches, id, pub_text, pub_date, errors)
         except Exception as exc:  # a bug must not lose the document
             errors.append(f"internal error: {type(exc).__name__}: {exc}")
             return Document(id, pub_text, errors=tuple(errors))
@@ -289,6 +300,7 @@ class Extractor:
     def _build(
         self,
         text: str,
+        sentences: Sequence[tuple[int, int]],
         matches: list[Match],
         id: str | None,
         pub_text: str | None,
@@ -300,10 +312,11 @@ class Extractor:
             if m.rule.layer == "casualty":
                 drafts.extend(casualties_from(m, self.vague))
         actors, mentions = linking.actors_from(text, matches, self.grammar)
-        attributions, claims = linking.attributions_from(text, matches, mentions)
+        geometry = linking.TextGeometry(text, sentences)
+        attributions, claims = linking.attributions_from(text, matches, mentions, geometry)
         times = linking.times_from(matches, pub_date)
         casualties: list[Casualty] = linking.link_casualties(
-            text, drafts, mentions, times, attributions, claims
+            text, drafts, mentions, times, attributions, claims, geometry
         )
         return Document(
             id,

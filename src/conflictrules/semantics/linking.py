@@ -187,12 +187,13 @@ _TOPIC_SHIFT = re.compile(
 )
 
 
-class _Text:
-    """Sentence and paragraph geometry of a document."""
+class TextGeometry:
+    """Sentence and paragraph geometry of a document (``sentences``: its sentence spans,
+    as ``split_sentences`` finds them, when the caller has them already)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, sentences: Sequence[Span] | None = None) -> None:
         self.text = text
-        self.sentences = split_sentences(text)
+        self.sentences = split_sentences(text) if sentences is None else list(sentences)
         self._starts = [s for s, _ in self.sentences]
         self._breaks = [m.start() for m in re.finditer(r"\n", text)]
 
@@ -557,18 +558,43 @@ def _apply_learned(
         out.append(x)
     new = {a: v for a, v in learned.items() if _row(gaz, a) is None}
     if new:
-        pattern = regex.compile(
-            r"(?<![\w-])(?:"
-            + "|".join(regex.escape(a) for a in sorted(new, key=len, reverse=True))
-            + r")(?![\w-])"
-        )
         taken = sorted(x.span for x in out)
-        for am in pattern.finditer(text):
-            s, e = am.span()
-            row, defined = new[am.group()]
+        for s, e in _occurrences(text, new):
+            row, defined = new[text[s:e]]
             if s < defined or any(s < te and ts < e for ts, te in taken):
                 continue
             out.append(_mention((s, e), row, -1, "learned"))
+    return out
+
+
+_WORDISH = regex.compile(r"[\w-]")
+
+
+def _occurrences(text: str, forms: Iterable[str]) -> list[Span]:
+    """Where the forms occur as whole words (not after or before a word character or a
+    hyphen), left to right, the longest at each position, none overlapping the last:
+    what a regex alternation of the forms, longest first, would find with ``finditer``
+    (a document's few aliases are not worth compiling a pattern for)."""
+    longest: dict[int, int] = {}
+    for form in forms:
+        if not form:
+            continue
+        i = text.find(form)
+        while i >= 0:
+            e = i + len(form)
+            if (
+                (i == 0 or not _WORDISH.match(text, i - 1))
+                and not _WORDISH.match(text, e)
+                and e > longest.get(i, -1)
+            ):
+                longest[i] = e
+            i = text.find(form, i + 1)
+    out: list[Span] = []
+    last = 0
+    for s in sorted(longest):
+        if s >= last:
+            out.append((s, longest[s]))
+            last = longest[s]
     return out
 
 
@@ -655,7 +681,7 @@ def _trim(text: str, s: int, e: int) -> Span | None:
     return (s, e) if e - s >= 3 and re.search(r"\w", text[s:e]) else None
 
 
-def _claim(text: str, geo: _Text, m: Match) -> Span | None:
+def _claim(text: str, geo: TextGeometry, m: Match) -> Span | None:
     """What the source asserts: the rest of the sentence after "X said (that)", or the
     part before ", X said" / ", according to X" / a quote-first frame."""
     ss, se = geo.sentence_span(m.sentence)
@@ -685,10 +711,13 @@ def _source_actor(span: Span, mentions: Sequence[Mention]) -> Mention | None:
 
 
 def attributions_from(
-    text: str, matches: Sequence[Match], mentions: Sequence[Mention]
+    text: str,
+    matches: Sequence[Match],
+    mentions: Sequence[Mention],
+    geo: TextGeometry | None = None,
 ) -> tuple[list[Attribution], list[AttributionLink]]:
     """Attributions, and for each what linking needs: sentence, claim, responsibility."""
-    geo = _Text(text)
+    geo = TextGeometry(text) if geo is None else geo
     out: list[Attribution] = []
     links: list[AttributionLink] = []
     for m in matches:
@@ -705,7 +734,7 @@ def attributions_from(
 
 def _attribution(
     text: str,
-    geo: _Text,
+    geo: TextGeometry,
     m: Match,
     src: Capture,
     mentions: Sequence[Mention],
@@ -859,8 +888,9 @@ def link_casualties(
     times: Sequence[tuple[int, TimeRef]],
     attributions: Sequence[Attribution],
     links: Sequence[AttributionLink],
+    geo: TextGeometry | None = None,
 ) -> list[Casualty]:
-    geo = _Text(text)
+    geo = TextGeometry(text) if geo is None else geo
     ordered = sorted(mentions, key=lambda x: x.span)
     victim_spans = [d.victims_span for d in drafts if d.victims_span is not None]
     attackers = [  # "3,000 ISIS fighters have surrendered": fighters, not attackers
@@ -970,7 +1000,7 @@ def _perpetrator(
     attributions: Sequence[Attribution],
     links: Sequence[AttributionLink],
     victim_actor: str | None,
-    geo: _Text,
+    geo: TextGeometry,
     done: Sequence[Casualty],
     own_side: bool = False,
 ) -> str | None:
@@ -1059,7 +1089,9 @@ def _in_attribution(span: Span, links: Sequence[AttributionLink]) -> bool:
     return any(a.span[0] <= span[0] and span[1] <= a.span[1] for a in links)
 
 
-def _time_for(d: CasualtyDraft, events: Mapping[int, list[TimeRef]], geo: _Text) -> TimeRef | None:
+def _time_for(
+    d: CasualtyDraft, events: Mapping[int, list[TimeRef]], geo: TextGeometry
+) -> TimeRef | None:
     """The time of a figure: the nearest event time of its sentence, else the last of the
     sentence before it in the same paragraph."""
     same = events.get(d.sentence)
@@ -1073,7 +1105,9 @@ def _time_for(d: CasualtyDraft, events: Mapping[int, list[TimeRef]], geo: _Text)
     return None
 
 
-def _attribution_for(d: CasualtyDraft, links: Sequence[AttributionLink], geo: _Text) -> int | None:
+def _attribution_for(
+    d: CasualtyDraft, links: Sequence[AttributionLink], geo: TextGeometry
+) -> int | None:
     holding = [
         (link.claim[1] - link.claim[0], i)
         for i, link in enumerate(links)
