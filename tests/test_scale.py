@@ -230,6 +230,12 @@ TRICKY = """
       example "the army spokesman said"
       example "Red Brigade said"
     define NOT_NO = /(?<!\\bno\\s)/
+    rule t.last_word
+      match CAP{1,3} (said | added)
+      example "Red Brigade said"
+    rule t.last_phrase
+      match CAP{1,3} ("killed himself" | "took his own life")
+      example "Abu-Dhabi Men killed himself"
 """
 TRICKY_LISTS = {
     "verbs.tsv": "form\toutcome\nkilled\tkilled\nshot dead\tkilled\nwounded\tinjured\n",
@@ -247,6 +253,7 @@ TRICKY_TEXTS = [
     "the army spokesman said; a tired old spokesman said, Red Brigade said and no Ruritania said",
     "",
     "   \u2028 killed 3",
+    "Red Brigade killed 3, Red Brigade killed himself; Abu took his own life, Men took his",
 ]
 
 
@@ -258,7 +265,7 @@ def test_fast_matching_equals_finditer_on_tricky_rules(tmp_path: Path) -> None:
 TRICKY_WORDS = (
     "a the 10 year-old yearold year old boy unknown armed gunmen killed shot dead 3 "
     "anti-army army wounded Ruritania 's forces ( ) ABC said , by Red Brigade "
-    "Abu-Dhabi no one no-one nobody was RHB spokesman"
+    "Abu-Dhabi no one no-one nobody was RHB spokesman himself took his own life added"
 )
 
 
@@ -303,6 +310,16 @@ def test_start_analysis_of_tricky_rules(tmp_path: Path) -> None:
     assert caps[0].first.kinds == {UPPER}
     assert caps[0].anchor is not None and caps[0].anchor.kinds == {"("}
     assert DIGIT not in caps[0].first.kinds and ANY not in caps[0].first.kinds
+    # an anchor that is the rule's last element: checked only when its first token does
+    # not say it all ("killed" may not go on to "himself")
+    (word,) = g.rule("t.last_word").starts or ()
+    assert word.anchor is not None and word.anchor.words == {"said", "added"}
+    assert word.check is None
+    (phrase,) = g.rule("t.last_phrase").starts or ()
+    assert phrase.anchor is not None and phrase.anchor.words == {"killed", "took"}
+    assert phrase.check is not None
+    assert phrase.check.match("killed himself") and phrase.check.match("took his own life")
+    assert not phrase.check.match("killed 3") and not phrase.check.match("took his")
 
 
 def test_default_rules_mostly_know_where_they_start() -> None:

@@ -1328,7 +1328,7 @@ class _StartAnalysis:
         """A regex matching at least what the elements match in a row, kept short: the
         elements are taken whole while the regex stays under CHECK_BUDGET characters, then
         the next required one by its first token only (None when it would say no more than
-        the first element's tokens)."""
+        the first element's first token, or when the first element alone is over budget)."""
         comp = _Compiler("check", self.scopes, {})
         parts: list[tuple[str, bool]] = []  # (regex, nullable)
         size = 0
@@ -1348,9 +1348,27 @@ class _StartAnalysis:
             break
         while parts and parts[-1][1]:
             parts.pop()  # an optional tail constrains nothing
-        if len(parts) < 2:
+        if not parts or (len(parts) == 1 and (size > CHECK_BUDGET or self.one_token(*items[0]))):
             return None
         return SEP.join(body for body, _n in parts)
+
+    def one_token(self, node: ast.Node, scope: Scope) -> bool:
+        """Whether every match of the node is one token (a word of a list, a literal word):
+        then its first token says all a check of it would ("killed" as an anchor of
+        "killed himself | took his own life" says less)."""
+        if isinstance(node, ast.Capture):
+            return self.one_token(node.item, scope)
+        if isinstance(node, ast.Literal):
+            return len(_TOKENS.findall(node.text)) == 1
+        if isinstance(node, ast.Alt):
+            return all(self.one_token(option, scope) for option in node.options)
+        if isinstance(node, ast.Ref):
+            binding = scope.lookup(node.name)
+            if isinstance(binding, WordList):
+                return all(len(_TOKENS.findall(form)) == 1 for form in binding.forms)
+            if isinstance(binding, ast.Define):
+                return self.one_token(binding.pattern, self.scopes[id(binding)])
+        return False
 
     def flatten(self, node: ast.Node, scope: Scope, depth: int) -> list[tuple[ast.Node, Scope]]:
         """The elements every match runs through in order (sequences, captures and
