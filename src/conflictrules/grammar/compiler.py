@@ -1332,12 +1332,15 @@ class _StartAnalysis:
         comp = _Compiler("check", self.scopes, {})
         parts: list[tuple[str, bool]] = []  # (regex, nullable)
         size = 0
+        one_token = False  # the first element taken is one token, whatever it matches
         for item, scope in items:
             if self.chunks(item, scope, depth) == 0:
                 continue  # a look-around: dropping it only loosens the check
             nullable = self.first(item, scope, depth)[1]
             body = comp.compile_item(item, scope, "", leading=False)
             if size + len(body) <= CHECK_BUDGET or not parts:
+                if not parts:
+                    one_token = self.one_token(item, scope)
                 parts.append((body, nullable))
                 size += len(body)
                 continue
@@ -1348,7 +1351,7 @@ class _StartAnalysis:
             break
         while parts and parts[-1][1]:
             parts.pop()  # an optional tail constrains nothing
-        if not parts or (len(parts) == 1 and (size > CHECK_BUDGET or self.one_token(*items[0]))):
+        if not parts or (len(parts) == 1 and (one_token or size > CHECK_BUDGET)):
             return None
         return SEP.join(body for body, _n in parts)
 
