@@ -34,6 +34,7 @@ from conflictrules.grammar.compiler import (
     DIGIT,
     UPPER,
     WORDS,
+    CaptureInfo,
     CompiledRule,
     FirstSet,
     StartSpec,
@@ -371,6 +372,11 @@ class RuleSet:
                 index.setdefault(word, []).append(i)
         self.index = {w: tuple(v) for w, v in index.items()}
         self._keys = frozenset(self.index)
+        # per rule, its captures by group number, in the rule's order
+        self._groups = [
+            tuple((r.pattern.groupindex[name], info) for name, info in r.captures.items())
+            for r in rules
+        ]
 
     def candidates(self, text: str | Sentence) -> list[int]:
         """Indices of the rules worth running on ``text``, in rule order."""
@@ -405,7 +411,7 @@ class RuleSet:
             for m in found:
                 if m.end() == m.start():
                     continue
-                out.append(_to_match(rule, m, norm, original, sentence))
+                out.append(_to_match(rule, self._groups[i], m, norm, original, sentence))
         return out
 
 
@@ -446,11 +452,17 @@ def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _to_match(
-    rule: CompiledRule, m: regex.Match[str], norm: Normalised, original: str, sentence: int
+    rule: CompiledRule,
+    groups: Sequence[tuple[int, CaptureInfo]],
+    m: regex.Match[str],
+    norm: Normalised,
+    original: str,
+    sentence: int,
 ) -> Match:
     caps: list[Capture] = []
-    for group, info in rule.captures.items():
-        for span in m.spans(group):
+    spans = m.allspans()  # every group's spans in one call (a pattern has up to 85 groups)
+    for group, info in groups:
+        for span in spans[group]:
             s, e = _trimmed(norm.text, *span)
             if e <= s:
                 continue
