@@ -96,6 +96,18 @@ class Scope:
         return out
 
 
+def _whole_words(forms: Iterable[str], body: str) -> str:
+    """An alternation of the forms (``body``) matched only as whole words: not after a
+    word character, nor before one. Where every form begins (ends) with a word character
+    that is ``\\b``, which the regex module tests in place; a look-behind (look-ahead) is
+    entered and left as a group, with its bookkeeping, and word lists are on most paths
+    of a pattern."""
+    forms = list(forms)
+    head = bool(forms) and all(f and _WORD_CHAR.match(f[0]) for f in forms)
+    tail = bool(forms) and all(f and _WORD_CHAR.match(f[-1]) for f in forms)
+    return ("\\b" if head else r"(?<!\w)") + body + ("\\b" if tail else r"(?!\w)")
+
+
 def _literal_regex(text: str) -> str:
     pieces = [p for p in re.split(r"\s+", text.strip()) if p]
     parts = []
@@ -126,13 +138,13 @@ class _Compiler:
     def list_ref(self, wl: WordList, test: bool = False) -> str:
         fold = not wl.case_sensitive
         forms = _enough_to_test(wl.forms, fold) if test else wl.forms
-        body = rf"(?<!\w){_alternation(forms, fold)}(?!\w)"
+        body = _whole_words(forms, _alternation(forms, fold))
         return f"(?-i:{body})" if wl.case_sensitive else body
 
     def word_set(self, words: list[str]) -> str:
         """An alternation of plain words, tried longest first (see _alternation)."""
         forms = frozenset(v.lower() for w in words for v in surface_variants(w))
-        return rf"(?<!\w){_alternation(forms, True)}(?!\w)"
+        return _whole_words(forms, _alternation(forms, True))
 
     def expand(self, node: ast.Ref, binding: ast.Define, prefix: str, test: bool) -> str:
         """A definition's pattern in place of a reference to it."""
@@ -433,7 +445,8 @@ _PLAIN = re.compile(r"[A-Za-z][A-Za-z']*(?: [A-Za-z][A-Za-z']*)*$")
 
 def _test_list(forms: frozenset[str]) -> str:
     """Lower-cased forms as one case-insensitive word list at the end of a look-ahead."""
-    return rf"(?<!\w){_alternation(_enough_to_test(forms, True), True)}(?!\w)"
+    kept = _enough_to_test(forms, True)
+    return _whole_words(kept, _alternation(kept, True))
 
 
 def _merge_tests(items: Sequence[ast.Node]) -> list[ast.Node]:
@@ -922,7 +935,7 @@ def _first_regex(first: FirstSet) -> str | None:
         options.append(r"\w")  # (isdigit and isupper reach beyond \d and \p{Lu})
     else:
         if first.words:
-            options.append(rf"(?<!\w){_alternation(first.words, True)}(?!\w)")
+            options.append(_whole_words(first.words, _alternation(first.words, True)))
         exact = sorted(k[1] for k in first.kinds if k[0] == "=" and len(k) == 2)
         if exact:
             options.append("(?-i:[" + "".join(regex.escape(c) for c in exact) + "])")
