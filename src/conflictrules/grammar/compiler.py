@@ -134,6 +134,7 @@ class _Compiler:
         self.group_count = 0
         self.stack: list[str] = []
         self.repeat_depth = 0  # how many regex repeats enclose what is being compiled
+        self.analysis: _StartAnalysis | None = None  # first tokens, for separators
 
     def list_ref(self, wl: WordList, test: bool = False) -> str:
         fold = not wl.case_sensitive
@@ -332,9 +333,25 @@ class _Compiler:
         self.group_count += 1
         return f"{turn(once)}{{0,{most}}}(?({once})|(?!))"
 
+    def separator_before(self, node: ast.Node, scope: Scope) -> str:
+        """The separator before an element: plain ``\\s*`` where the element can neither
+        match nothing nor begin with white space (giving back white space would only make
+        it fail at once: one way through, and no look-ahead to enter), else SEP."""
+        if self.analysis is None:
+            self.analysis = _StartAnalysis(self.scopes)
+        first, nullable = self.analysis.first(node, scope)
+        if nullable or first.space or ANY in first.kinds:
+            return SEP
+        return r"\s*"
+
     def compile_item(self, node: ast.Node, scope: Scope, prefix: str, leading: bool) -> str:
-        sep = SEP if leading else ""
         if isinstance(node, ast.Repeat):
+            if not leading:
+                sep = ""
+            elif node.min > 0 or node.max == 1:  # the item comes next (or, if "?", nothing)
+                sep = self.separator_before(node.item, scope)
+            else:
+                sep = SEP  # before a repeat that may be empty: what comes next is unknown
             repeats = node.max != 1  # "x?" is no regex repeat (below)
             self.repeat_depth += repeats
             try:
@@ -356,6 +373,7 @@ class _Compiler:
             return f"{sep}(?:{inner}{SEP}){{{node.min},{node.max}}}"
         if isinstance(node, ast.NotAhead):
             return self.compile(node, scope, prefix)
+        sep = self.separator_before(node, scope) if leading else ""
         return sep + self.compile(node, scope, prefix)
 
     def resolve(self, node: ast.Ref, scope: Scope) -> Binding:
