@@ -117,6 +117,35 @@ def test_bad_published_is_a_usage_error(capsys: pytest.CaptureFixture[str], valu
     assert "YYYY-MM-DD" in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("value", ["-1", "soon", "inf", "nan"])
+def test_bad_budget_is_a_usage_error(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    status, out, err = run(capsys, "extract", "--budget", value, "-")
+    assert status == 2 and out == ""
+    assert err.startswith("conflictrules: error: argument --budget: invalid time budget")
+    assert "0 / none for no limit" in err
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_budget_reaches_every_worker(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, jobs: str
+) -> None:
+    p = tmp_path / "in.jsonl"
+    p.write_text(
+        "".join(json.dumps({"id": f"r{i}", "text": KILLED}) + "\n" for i in range(4)),
+        encoding="utf-8",
+    )
+    base_status, base, _ = run(capsys, "extract", str(p), "--jobs", jobs)
+    for unlimited in ("0", "none", "OFF"):
+        status, out, _ = run(capsys, "extract", str(p), "--jobs", jobs, "--budget", unlimited)
+        assert (status, out) == (base_status, base) == (0, base)
+    # a budget too small for anything: every document is given up, with the reason
+    status, out, _ = run(capsys, "extract", str(p), "--jobs", jobs, "--budget", "1e-9")
+    docs = lines_of(out)
+    assert status == 3 and len(docs) == 4
+    assert all(d["casualties"] == [] for d in docs)
+    assert all("time budget of 1e-09 s exceeded" in d["errors"][0] for d in docs)
+
+
 def test_jobs_2_is_byte_identical_to_jobs_1(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -207,6 +207,24 @@ def _jobs_arg(value: str) -> int:
     return jobs
 
 
+NO_BUDGET = 0.0  # what --budget 0 / none / off parses to: no time limit
+
+
+def _budget_arg(value: str) -> float:
+    if value.strip().lower() in ("none", "off"):
+        return NO_BUDGET
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0 or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"invalid time budget {value!r}: expected seconds (e.g. 20 or 2.5), "
+            "or 0 / none for no limit"
+        )
+    return seconds
+
+
 def _count_arg(value: str) -> int:
     try:
         n = int(value)
@@ -247,6 +265,14 @@ def _add_run_options(p: argparse.ArgumentParser) -> None:
         metavar="N",
         help="worker processes (default: the number of CPUs; 1 runs in-process); "
         "output order is input order whatever N is",
+    )
+    p.add_argument(
+        "--budget",
+        type=_budget_arg,
+        metavar="SECONDS",
+        help="CPU time each document may spend in matching before it is given up "
+        "(default 20); 0 or 'none': no limit, which saves the regex module reading the "
+        "clock during every match (docs/limits.md)",
     )
     shown = p.add_mutually_exclusive_group()
     shown.add_argument(
@@ -350,15 +376,22 @@ def build_parser() -> argparse.ArgumentParser:
 # --- shared pieces of the subcommands ---------------------------------------------------
 
 
-def _load_extractor(grammars: Sequence[str], console: Console) -> SupportsExtract | int:
-    """The Extractor for ``--grammar`` paths, or the exit status after a clear message."""
+def _load_extractor(
+    grammars: Sequence[str], console: Console, budget: float | None = None
+) -> SupportsExtract | int:
+    """The Extractor for ``--grammar`` paths and ``--budget`` (None: the default), or the
+    exit status after a clear message."""
     try:
         from conflictrules.extractor import Extractor
         from conflictrules.grammar.errors import GrammarError
     except ImportError as e:  # pragma: no cover - only while the package is incomplete
         return console.fail(f"the extractor cannot be loaded: {e}", EXIT_GRAMMAR)
     try:
-        return Extractor(grammars=tuple(grammars))
+        if budget is None:
+            return Extractor(grammars=tuple(grammars))
+        return Extractor(
+            grammars=tuple(grammars), budget_seconds=None if budget == NO_BUDGET else budget
+        )
     except GrammarError as e:
         return console.fail(str(e), EXIT_GRAMMAR)
     except OSError as e:
@@ -416,7 +449,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         check_inputs(inputs, text_column=args.text_column)
     except InputError as e:
         return console.fail(str(e), EXIT_USAGE)
-    extractor = _load_extractor(args.grammar, console)
+    extractor = _load_extractor(args.grammar, console, args.budget)
     if isinstance(extractor, int):
         return extractor
     _stdin_note(inputs, console)
@@ -556,7 +589,7 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     pairs = _eval_columns(args, header, console)
     if isinstance(pairs, int):
         return pairs
-    extractor = _load_extractor(args.grammar, console)
+    extractor = _load_extractor(args.grammar, console, args.budget)
     if isinstance(extractor, int):
         return extractor
 
