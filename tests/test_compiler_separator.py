@@ -143,3 +143,24 @@ def test_a_separator_that_could_give_back_would_be_caught(
     assert safety.check_rules(packs) == []
     monkeypatch.setattr(compiler._Compiler, "separator_before", lambda *_a: r"\s*")
     assert safety.check_rules(packs)
+
+
+def test_a_rule_compiles_the_same_whatever_was_planned_before_it(tmp_path: Path) -> None:
+    """The rules of a grammar share one start analysis while they are planned (its memo
+    of first tokens and separators): a rule's regex must not depend on which rules came
+    before it."""
+    rules = textwrap.dedent(RULES)
+    head, *blocks = rules.split("\nrule ")
+    reordered = "\n".join([head, *("rule " + b for b in reversed(blocks))])
+    grammars = []
+    for name, text in (("forward", rules), ("backward", reordered)):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "pack.cfg").write_text("[pack]\nname = t\nversion = 1.0\nfiles = main.rules\n")
+        (folder / "main.rules").write_text(text)
+        grammars.append(load_packs([read_manifest(str(folder))]))
+    forward, backward = grammars
+    assert [r.id for r in forward.rules] == list(reversed([r.id for r in backward.rules]))
+    for rule_id in RULE_IDS:
+        assert forward.rule(rule_id).source == backward.rule(rule_id).source
+    assert compiler._ANALYSIS == []  # let go of once the grammar is planned

@@ -21,6 +21,7 @@ import hashlib
 import marshal
 import re
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -96,16 +97,22 @@ class Scope:
         return out
 
 
-def _whole_words(forms: Iterable[str], body: str) -> str:
+def _whole_words(forms: frozenset[str], body: str) -> str:
     """An alternation of the forms (``body``) matched only as whole words: not after a
     word character, nor before one. Where every form begins (ends) with a word character
     that is ``\\b``, which the regex module tests in place; a look-behind (look-ahead) is
     entered and left as a group, with its bookkeeping, and word lists are on most paths
     of a pattern."""
-    forms = list(forms)
+    head, tail = _word_edges(forms)
+    return ("\\b" if head else r"(?<!\w)") + body + ("\\b" if tail else r"(?!\w)")
+
+
+@functools.lru_cache(maxsize=256)
+def _word_edges(forms: frozenset[str]) -> tuple[bool, bool]:
+    """Whether every form begins, and whether every form ends, with a word character."""
     head = bool(forms) and all(f and _WORD_CHAR.match(f[0]) for f in forms)
     tail = bool(forms) and all(f and _WORD_CHAR.match(f[-1]) for f in forms)
-    return ("\\b" if head else r"(?<!\w)") + body + ("\\b" if tail else r"(?!\w)")
+    return head, tail
 
 
 def _literal_regex(text: str) -> str:
@@ -123,7 +130,13 @@ def _literal_regex(text: str) -> str:
 
 
 class _Compiler:
-    def __init__(self, rule_id: str, scopes: Mapping[int, Scope], defining: dict[int, Scope]):
+    def __init__(
+        self,
+        rule_id: str,
+        scopes: Mapping[int, Scope],
+        defining: dict[int, Scope],
+        analysis: _StartAnalysis | None = None,
+    ):
         self.rule_id = rule_id
         self.scopes = scopes  # id(Define) -> the scope it was defined in
         self.defining = defining
@@ -134,7 +147,9 @@ class _Compiler:
         self.group_count = 0
         self.stack: list[str] = []
         self.repeat_depth = 0  # how many regex repeats enclose what is being compiled
-        self.analysis: _StartAnalysis | None = None  # first tokens, for separators
+        # first tokens, for separators (shared by the compilers of one grammar: its
+        # memo holds every definition's first token)
+        self.analysis = analysis
 
     def list_ref(self, wl: WordList, test: bool = False) -> str:
         fold = not wl.case_sensitive
@@ -307,7 +322,7 @@ class _Compiler:
         if isinstance(binding, WordList):
             return None
         # measured on a scratch compiler: compiling here would register X's captures
-        scratch = _Compiler(self.rule_id, self.scopes, self.defining)
+        scratch = _Compiler(self.rule_id, self.scopes, self.defining, self.analysis)
         scratch.stack = list(self.stack)
         if len(scratch.compile(item, scope, prefix)) < ONCE_MIN_CHARS:
             return None
@@ -338,11 +353,8 @@ class _Compiler:
         match nothing nor begin with white space (giving back white space would only make
         it fail at once: one way through, and no look-ahead to enter), else SEP."""
         if self.analysis is None:
-            self.analysis = _StartAnalysis(self.scopes)
-        first, nullable = self.analysis.first(node, scope)
-        if nullable or first.space or ANY in first.kinds:
-            return SEP
-        return r"\s*"
+            self.analysis = _analysis_for(self.scopes)
+        return self.analysis.separator_before(node, scope)
 
     def compile_item(self, node: ast.Node, scope: Scope, prefix: str, leading: bool) -> str:
         if isinstance(node, ast.Repeat):
@@ -812,7 +824,7 @@ def plan_rule(rule: ast.RuleDecl, scope: Scope, scopes: Mapping[int, Scope]) -> 
     # it gives them their chance)
     source = RULE_PREFIX + comp.compile(rule.pattern, scope, "")
     triggers = triggers_of(rule.pattern, scope, scopes)
-    specs = _StartAnalysis(scopes).specs(rule.pattern, scope)
+    specs = _analysis_for(scopes).specs(rule.pattern, scope)
     if specs is not None:  # RULE_PREFIX: never the white space before a first token
         specs = [
             attrs.evolve(sp, first=attrs.evolve(sp.first, space=False))
@@ -1216,13 +1228,49 @@ def _form_first(forms: Iterable[str]) -> FirstSet:
     return FirstSet(frozenset(words), frozenset(kinds))
 
 
+_ANALYSIS: list[tuple[Mapping[int, Scope], _StartAnalysis]] = []  # the last one made
+_ANALYSIS_LOCK = threading.Lock()
+
+
+def _analysis_for(scopes: Mapping[int, Scope]) -> _StartAnalysis:
+    """The start analysis of a grammar's definitions (``scopes``), made once for all its
+    rules while they are planned: its memo of first tokens and chunk bounds is what a
+    rule's planning, its separators and its checks ask of again and again."""
+    with _ANALYSIS_LOCK:
+        if _ANALYSIS and _ANALYSIS[0][0] is scopes:
+            return _ANALYSIS[0][1]
+        analysis = _StartAnalysis(scopes)
+        _ANALYSIS[:] = [(scopes, analysis)]
+        return analysis
+
+
+def release_analysis() -> None:
+    """Let go of the last grammar's start analysis (and with it that grammar's syntax
+    trees): call when its rules are planned."""
+    with _ANALYSIS_LOCK:
+        _ANALYSIS.clear()
+
+
 class _StartAnalysis:
     """First tokens, nullability and chunk bounds of pattern nodes (see StartSpec)."""
 
     def __init__(self, scopes: Mapping[int, Scope]) -> None:
         self.scopes = scopes
         self.first_memo: dict[int, tuple[FirstSet, bool]] = {}
+        # the separator before an element, by the element's and its scope's identity: a
+        # definition's elements are compiled again wherever it is used
+        self.separators: dict[tuple[int, int], str] = {}
         self.chunk_memo: dict[int, int | None] = {}
+
+    def separator_before(self, node: ast.Node, scope: Scope) -> str:
+        """See ``_Compiler.separator_before``."""
+        key = (id(node), id(scope))
+        found = self.separators.get(key)
+        if found is None:
+            first, nullable = self.first(node, scope)
+            found = SEP if nullable or first.space or ANY in first.kinds else r"\s*"
+            self.separators[key] = found
+        return found
 
     def first(self, node: ast.Node, scope: Scope, depth: int = 0) -> tuple[FirstSet, bool]:
         """The node's first token (when its match is not empty) and whether it can match
@@ -1360,7 +1408,7 @@ class _StartAnalysis:
         elements are taken whole while the regex stays under CHECK_BUDGET characters, then
         the next required one by its first token only (None when it would say no more than
         the first element's first token, or when the first element alone is over budget)."""
-        comp = _Compiler("check", self.scopes, {})
+        comp = _Compiler("check", self.scopes, {}, self)
         parts: list[tuple[str, bool]] = []  # (regex, nullable)
         size = 0
         one_token = False  # the first element taken is one token, whatever it matches

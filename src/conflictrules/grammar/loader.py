@@ -20,6 +20,7 @@ from conflictrules.grammar.compiler import (
     build_rule,
     plan_rule,
     prefetch_programs,
+    release_analysis,
 )
 from conflictrules.grammar.errors import GrammarError, GrammarErrors, Location
 from conflictrules.grammar.wordlists import WordList, load_gazetteer, load_list
@@ -310,14 +311,17 @@ def load_packs(packs: Sequence[PackInfo]) -> Grammar:
     # only the rules that take effect are compiled (an override replaces the rule of its
     # id, and comes last)
     plans: dict[str, RulePlan] = {}
-    for decl, scope in linked.decls:
-        try:
-            plan = plan_rule(decl, scope, linked.def_scopes)
-        except GrammarError as err:
-            errors.append(err)
-            continue
-        plans.pop(decl.id, None)
-        plans[decl.id] = plan
+    try:
+        for decl, scope in linked.decls:
+            try:
+                plan = plan_rule(decl, scope, linked.def_scopes)
+            except GrammarError as err:
+                errors.append(err)
+                continue
+            plans.pop(decl.id, None)
+            plans[decl.id] = plan
+    finally:
+        release_analysis()
     if errors:
         raise GrammarErrors(errors)
     prefetch_programs(plans.values())

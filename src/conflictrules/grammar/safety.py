@@ -56,7 +56,7 @@ import regex
 
 from conflictrules.engine.sentences import MAX_SENTENCE
 from conflictrules.grammar import ast
-from conflictrules.grammar.compiler import RULE_PREFIX, Scope, _Compiler
+from conflictrules.grammar.compiler import RULE_PREFIX, Scope, _Compiler, release_analysis
 from conflictrules.grammar.errors import GrammarError, GrammarErrors, Location
 from conflictrules.grammar.loader import Grammar, PackInfo, link_packs
 
@@ -1800,6 +1800,7 @@ def analyse_rules(
             errors.append(err)  # a grammar that does not compile (the loader says so too)
             continue
         reports.append(analyse_source(decl, RULE_PREFIX + body, comp.lists, comp.marks))
+    release_analysis()  # the compilers' shared start analysis: this grammar is done
     if errors:
         raise GrammarErrors(errors)
     return reports
