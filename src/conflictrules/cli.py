@@ -207,12 +207,10 @@ def _jobs_arg(value: str) -> int:
     return jobs
 
 
-NO_BUDGET = 0.0  # what --budget 0 / none / off parses to: no time limit
-
-
 def _budget_arg(value: str) -> float:
+    """Seconds of CPU per document; 0 (also written none or off) for no limit."""
     if value.strip().lower() in ("none", "off"):
-        return NO_BUDGET
+        return 0.0
     try:
         seconds = float(value)
     except ValueError:
@@ -379,8 +377,8 @@ def build_parser() -> argparse.ArgumentParser:
 def _load_extractor(
     grammars: Sequence[str], console: Console, budget: float | None = None
 ) -> SupportsExtract | int:
-    """The Extractor for ``--grammar`` paths and ``--budget`` (None: the default), or the
-    exit status after a clear message."""
+    """The Extractor for ``--grammar`` paths and ``--budget`` (None: the default budget;
+    0: none), or the exit status after a clear message."""
     try:
         from conflictrules.extractor import Extractor
         from conflictrules.grammar.errors import GrammarError
@@ -389,9 +387,7 @@ def _load_extractor(
     try:
         if budget is None:
             return Extractor(grammars=tuple(grammars))
-        return Extractor(
-            grammars=tuple(grammars), budget_seconds=None if budget == NO_BUDGET else budget
-        )
+        return Extractor(grammars=tuple(grammars), budget_seconds=budget or None)
     except GrammarError as e:
         return console.fail(str(e), EXIT_GRAMMAR)
     except OSError as e:
