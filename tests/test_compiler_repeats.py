@@ -49,13 +49,17 @@ rule test.series
 rule test.series_nested
   match (NUM ((and | ",") NUM){0,2} WHO){1,2} fled
   example "two and three men fled"
+# a list after another element: the separator before its first item is that item's
+rule test.series_after
+  match fled ITEM (("," | and) ITEM){0,2} (were | was)
+  example "fled two men and three were" => count="two"
 rule test.not_series
   match ITEM (and NUM){0,2} fled
   example "two men and three fled"
 """
 
 RULE_IDS = ["test.list", "test.nested", "test.guarded", "test.twice", "test.series"]
-RULE_IDS += ["test.series_nested", "test.not_series"]
+RULE_IDS += ["test.series_nested", "test.not_series", "test.series_after"]
 WORDS = ["one", "two", "three", "four", "men", "women", "boys", "girls", "of", "the", "and"]
 WORDS += [",", "were", "was", "killed", "died", "fled", "x"]
 
@@ -104,6 +108,9 @@ def test_the_item_is_in_the_regex_once(both: tuple[Any, Any]) -> None:
     assert len(item.findall(once.rule("test.series").source)) == 1
     assert len(item.findall(copied.rule("test.series").source)) == 2
     assert "(?(once" not in once.rule("test.not_series").source
+    after = once.rule("test.series_after").source
+    assert len(item.findall(after)) == 1
+    assert r"\bfled\b\s*(?:(?(once" in after  # X begins with a word: the plain separator
     nested = once.rule("test.nested").source
     assert nested.count("(?(once") == 1 and nested.count("{1,3}") == 1
 

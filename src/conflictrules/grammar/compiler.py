@@ -332,7 +332,9 @@ class _Compiler:
             body = self.compile(item, scope, prefix)
         finally:
             self.repeat_depth -= 1
-        return (SEP if leading else "") + self.at_least_once(
+        # the first turn is X: the separator before it is X's, as before any element
+        lead = self.separator_before(item, scope) if leading else ""
+        return lead + self.at_least_once(
             lambda once: f"(?:(?({once}){separator}{SEP}|){body}(?P<{once}>){SEP})",
             more.max + 1,
         )
