@@ -26,6 +26,7 @@ class Reference:
     ends: list[int] = field(default_factory=list)
     firsts: list[str] = field(default_factory=list)
     by_key: dict[str, list[int]] = field(default_factory=dict)
+    keys: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         for i, m in enumerate(_TOKEN.finditer(self.text)):
@@ -35,6 +36,7 @@ class Reference:
             self.firsts.append("" if word is None else word[0])
             key = m.group() if word is None else word.casefold()
             self.by_key.setdefault(key, []).append(i)
+            self.keys.append(key)
 
     def chunks(self) -> list[int]:
         text = self.text
@@ -50,11 +52,15 @@ class Reference:
             return list(range(len(self.starts)))
         chosen: set[int] = set()
         for i, f in enumerate(self.firsts):
-            if f and (
-                WORDS in kinds
-                or (UPPER in kinds and f.isupper())
-                or (DIGIT in kinds and f.isdigit())
-                or "=" + f in kinds
+            if (
+                f
+                and self.keys[i] not in first.unless
+                and (
+                    WORDS in kinds
+                    or (UPPER in kinds and f.isupper())
+                    or (DIGIT in kinds and f.isdigit())
+                    or "=" + f in kinds
+                )
             ):
                 chosen.add(i)
         for key, found in self.by_key.items():
@@ -108,6 +114,7 @@ FIRSTS = st.builds(
     st.frozensets(st.sampled_from(WORD_KEYS), max_size=4),
     st.frozensets(st.sampled_from(KINDS), max_size=2),
     st.booleans(),
+    st.frozensets(st.sampled_from(WORD_KEYS), max_size=3),  # ruled out (unless listed)
 )
 CHECKS = [regex.compile(p) for p in (r"\w", r"a", r"[A-Z]", r"\d+ ?\w*", r"(?i)ab", r"'s")]
 
@@ -123,6 +130,7 @@ def texts_and_specs(draw: st.DrawFn) -> tuple[str, tuple[StartSpec, ...]]:
         | st.frozensets(st.sampled_from(WORD_KEYS), max_size=3),
         st.just(frozenset()) | st.frozensets(st.sampled_from(KINDS), max_size=2),
         st.booleans(),
+        st.just(frozenset()) | st.frozensets(st.sampled_from(keys), max_size=2),
     )
     spec = st.builds(
         StartSpec,
@@ -174,3 +182,25 @@ def test_a_long_run_of_trailing_white_space_has_no_token() -> None:
     sent = Sentence(text)
     assert sent.starts == [0, 1, 3]
     assert sent.chunks == [0, 1, 3]
+
+
+@LIMITS
+@given(TEXTS, FIRSTS, FIRSTS, st.frozensets(st.sampled_from(WORD_KEYS), max_size=3))
+def test_joined_and_ruled_out_first_sets_admit_what_they_should(
+    text: str, a: FirstSet, b: FirstSet, ruled_out: frozenset[str]
+) -> None:
+    ref = Reference(text)
+    # a join admits every token either side admits (it may admit more, never less)
+    assert set(ref.tokens(a | b)) >= set(ref.tokens(a)) | set(ref.tokens(b))
+    # ruling words out drops exactly the tokens that are one of them (unless any token goes)
+    expected = ref.tokens(a)
+    if ANY not in a.kinds:
+        expected = [i for i in expected if ref.keys[i] not in ruled_out]
+    assert ref.tokens(a.excluding(ruled_out)) == expected
+    assert Sentence(text).tokens(a.excluding(ruled_out)) == expected
+
+
+def test_a_listed_word_is_admitted_though_the_kinds_rule_it_out() -> None:
+    sent = Sentence("of the Of ab")
+    first = FirstSet(frozenset({"the"}), frozenset({WORDS}), False, frozenset({"of", "the"}))
+    assert sent.tokens(first) == [1, 3]  # "the" is listed; "of" and "Of" are ruled out

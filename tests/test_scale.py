@@ -236,6 +236,12 @@ TRICKY = """
     rule t.last_phrase
       match CAP{1,3} ("killed himself" | "took his own life")
       example "Abu-Dhabi Men killed himself"
+    # a look-ahead before the first word rules out its one-word forms as first tokens,
+    # but not "has" ("has also" is two words) nor the case-sensitive names
+    define STOPS = of | in | "has also" | NAMES | ago{1,2}
+    rule t.ruled_out
+      match !STOPS WORD{1,2} (said | added)
+      example "local residents said"
 """
 TRICKY_LISTS = {
     "verbs.tsv": "form\toutcome\nkilled\tkilled\nshot dead\tkilled\nwounded\tinjured\n",
@@ -254,6 +260,7 @@ TRICKY_TEXTS = [
     "",
     "   \u2028 killed 3",
     "Red Brigade killed 3, Red Brigade killed himself; Abu took his own life, Men took his",
+    "of residents said, In town said; has also said, Ruritania said, ago ago added, OF said",
 ]
 
 
@@ -265,7 +272,8 @@ def test_fast_matching_equals_finditer_on_tricky_rules(tmp_path: Path) -> None:
 TRICKY_WORDS = (
     "a the 10 year-old yearold year old boy unknown armed gunmen killed shot dead 3 "
     "anti-army army wounded Ruritania 's forces ( ) ABC said , by Red Brigade "
-    "Abu-Dhabi no one no-one nobody was RHB spokesman himself took his own life added"
+    "Abu-Dhabi no one no-one nobody was RHB spokesman himself took his own life added "
+    "of In has also ago"
 )
 
 
@@ -320,6 +328,11 @@ def test_start_analysis_of_tricky_rules(tmp_path: Path) -> None:
     assert phrase.check is not None
     assert phrase.check.match("killed himself") and phrase.check.match("took his own life")
     assert not phrase.check.match("killed 3") and not phrase.check.match("took his")
+    (ruled,) = g.rule("t.ruled_out").starts or ()
+    assert ruled.first is not None and WORDS in ruled.first.kinds
+    assert ruled.first.unless == {"of", "in", "ago"}
+    positions = Sentence("of residents said , has also said").positions((ruled,), Budget(None))
+    assert positions == [3, 13, 20, 24, 29]  # every word but "of"
 
 
 def test_default_rules_mostly_know_where_they_start() -> None:

@@ -232,6 +232,10 @@ class Sentence:
                     found = by_first.get(k[1])
                     if found:
                         chosen.update(found)
+        if first.unless:
+            # words the kinds admit but a look-ahead rules out (words listed still count)
+            for key in self.keys.intersection(first.unless):
+                chosen.difference_update(by_key[key])
         for key in hit:
             chosen.update(by_key[key])
         for key in kinds:

@@ -902,6 +902,7 @@ WORDS = "word"  # any word token
 _WORD_CHAR = regex.compile(r"\w")
 _CHUNKS = regex.compile(r"[\w'\-]+|[^\w\s'\-]")
 _TOKENS = regex.compile(r"\w+|[^\w\s]")
+_ONE_ASCII_WORD = regex.compile(r"[A-Za-z0-9_]+")
 
 
 @attrs.frozen(slots=True)
@@ -910,16 +911,39 @@ class FirstSet:
 
     ``words``: case-folded word tokens (whole runs of word characters); ``kinds``: DIGIT,
     UPPER, WORDS, ANY, ``"=c"`` (a word token starting with the character c), or a single
-    punctuation character; ``space``: a match may begin with white space before it.
+    punctuation character; ``space``: a match may begin with white space before it;
+    ``unless``: case-folded word tokens that the kinds do not admit after all (a match
+    cannot begin with them: "!SRC_STOP NAME" never begins with "of"), though ``words``
+    still does.
     """
 
     words: frozenset[str] = frozenset()
     kinds: frozenset[str] = frozenset()
     space: bool = False
+    unless: frozenset[str] = frozenset()
 
     def __or__(self, other: FirstSet) -> FirstSet:
+        # a token either side admits through its kinds is admitted: only a word both sides
+        # exclude stays excluded (a side without kinds admits nothing through them)
+        if not self.kinds:
+            unless = other.unless
+        elif not other.kinds:
+            unless = self.unless
+        else:
+            unless = self.unless & other.unless
+        words = self.words | other.words
+        return FirstSet(words, self.kinds | other.kinds, self.space or other.space, unless - words)
+
+    def excluding(self, words: frozenset[str]) -> FirstSet:
+        """The set without tokens that are one of ``words`` (what a look-ahead before the
+        element rules out); unchanged when it admits anything, punctuation included."""
+        if not words or self.anything:
+            return self
         return FirstSet(
-            self.words | other.words, self.kinds | other.kinds, self.space or other.space
+            self.words - words,
+            self.kinds,
+            self.space,
+            self.unless | words if self.kinds else frozenset(),
         )
 
     @property
@@ -1311,15 +1335,54 @@ class _StartAnalysis:
             return f, n or node.min == 0
         if isinstance(node, ast.Seq):
             out = NOTHING
+            # the words look-aheads so far rule out: when an item gives the first token,
+            # the items before it matched nothing, so every look-ahead among them was
+            # tried at that very token
+            ruled_out: frozenset[str] = frozenset()
             for i, item in enumerate(node.items):
+                if isinstance(item, ast.NotAhead):
+                    ruled_out |= self.one_word_forms(item.item, scope, depth + 1)
+                    continue  # matches nothing, so it never gives the first token
                 f, n = self.first(item, scope, depth + 1)
-                if i > 0 and not isinstance(item, ast.NotAhead):
+                if i > 0:
                     f = f | FirstSet(space=True)  # the separator before the item
-                out = out | f
+                out = out | f.excluding(ruled_out)
                 if not n:
                     return out, False
             return out, True
         return EVERYTHING, True
+
+    def one_word_forms(self, node: ast.Node, scope: Scope, depth: int = 0) -> frozenset[str]:
+        """Case-folded words of which each, as a whole token, is matched by the node (at
+        least): a look-ahead ``!node`` fails at such a token. Only case-insensitive plain
+        ASCII words are taken (what IGNORECASE matches of them is their case-folded key);
+        anything else gives none, which only means fewer tokens ruled out."""
+        if depth > 60:
+            return frozenset()
+        if isinstance(node, ast.Literal):
+            text = node.text.strip()
+            return frozenset([text.lower()]) if _ONE_ASCII_WORD.fullmatch(text) else frozenset()
+        if isinstance(node, ast.Capture):
+            return self.one_word_forms(node.item, scope, depth + 1)
+        if isinstance(node, ast.Ref):
+            binding = scope.lookup(node.name)
+            if isinstance(binding, WordList):
+                if binding.case_sensitive:
+                    return frozenset()
+                return frozenset(f.lower() for f in binding.forms if _ONE_ASCII_WORD.fullmatch(f))
+            if isinstance(binding, ast.Define):
+                return self.one_word_forms(binding.pattern, self.scopes[id(binding)], depth + 1)
+            return frozenset()
+        if isinstance(node, ast.Alt):
+            out: set[str] = set()
+            for option in node.options:
+                out |= self.one_word_forms(option, scope, depth + 1)
+            return frozenset(out)
+        if isinstance(node, ast.Seq) and len(node.items) == 1:
+            return self.one_word_forms(node.items[0], scope, depth + 1)
+        if isinstance(node, ast.Repeat) and node.min == 1:
+            return self.one_word_forms(node.item, scope, depth + 1)
+        return frozenset()
 
     def chunks(self, node: ast.Node, scope: Scope, depth: int = 0) -> int | None:
         """At most how many chunks a match of the node spans (None: unbounded)."""
