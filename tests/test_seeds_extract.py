@@ -139,16 +139,6 @@ KNOWN_MISSES: dict[str, str] = {
     + "'uprooted an estimated 120,000 people' is not found, so neither is its time_text",
     "06-casualty-10-perpetrator": "linking: nothing in the sentence names who shot the prisoners; the coder infers the Congolese guards",
     "06-casualty-11-victim_actor": _CASUALTY_FIELD + "victim_actor of 'two guards hurt'",
-    "07-casualty-2-victims": _CASUALTY_FIELD + "victims of 'claimed the lives of 52 people'",
-    "07-casualty-2-attribution_source": _CASUALTY_FIELD
-    + "attribution_source of 'claimed the lives of 52 people'",
-    "07-casualty-2-time_text": _CASUALTY_FIELD + "time_text of 'claimed the lives of 52 people'",
-    "07-casualty-2-time_start": _CASUALTY_FIELD + "time_start of 'claimed the lives of 52 people'",
-    "07-casualty-3": _CASUALTY + "'recorded 52 fatalities' is not read as killed 52",
-    "07-casualty-3-perpetrator": _CASUALTY
-    + "'recorded 52 fatalities' is not found, so neither is its perpetrator",
-    "07-casualty-3-attribution_source": _CASUALTY
-    + "'recorded 52 fatalities' is not found, so neither is its attribution_source",
     "07-casualty-6-victims": _CASUALTY_FIELD + "victims of 'kidnapped 25 women and girls'",
     "07-casualty-11": _CASUALTY
     + "'uprooted more than 340,000 people' is not read as displaced 340000",
