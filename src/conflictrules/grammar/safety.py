@@ -1790,17 +1790,19 @@ def analyse_rules(
     _LOOP_CACHE.clear()
     reports = []
     errors: list[GrammarError] = []
-    for decl, scope, def_scopes in _rules_of(packs):
-        if rules is not None and decl.id not in rules:
-            continue
-        comp = _MarkingCompiler(decl.id, def_scopes)
-        try:
-            body = comp.compile(decl.pattern, scope, "")
-        except GrammarError as err:
-            errors.append(err)  # a grammar that does not compile (the loader says so too)
-            continue
-        reports.append(analyse_source(decl, RULE_PREFIX + body, comp.lists, comp.marks))
-    release_analysis()  # the compilers' shared start analysis: this grammar is done
+    try:
+        for decl, scope, def_scopes in _rules_of(packs):
+            if rules is not None and decl.id not in rules:
+                continue
+            comp = _MarkingCompiler(decl.id, def_scopes)
+            try:
+                body = comp.compile(decl.pattern, scope, "")
+            except GrammarError as err:
+                errors.append(err)  # a grammar that does not compile (the loader says so)
+                continue
+            reports.append(analyse_source(decl, RULE_PREFIX + body, comp.lists, comp.marks))
+    finally:
+        release_analysis()  # the compilers' shared start analysis, as the loader does
     if errors:
         raise GrammarErrors(errors)
     return reports
